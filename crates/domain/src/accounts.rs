@@ -1,0 +1,175 @@
+use std::sync::Arc;
+
+use crate::{
+    AccessToken, DomainError, Email, NewUser, Password, PasswordHasher, TokenService, User,
+    UserChanges, UserId, UserName, UserProfile, UserRepository, validation::collect,
+};
+
+/// Raw registration input, as a client sent it.
+#[derive(Debug, Clone, Default)]
+pub struct Registration {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Raw account changes; `current_password` is required to set a new password.
+#[derive(Debug, Clone, Default)]
+pub struct AccountUpdate {
+    pub name: Option<String>,
+    pub password: Option<String>,
+    pub current_password: Option<String>,
+}
+
+/// Registration, login, token checks and self-service on one's account.
+#[derive(Clone)]
+pub struct AccountService {
+    users: Arc<dyn UserRepository>,
+    hasher: Arc<dyn PasswordHasher>,
+    tokens: Arc<dyn TokenService>,
+}
+
+impl AccountService {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        tokens: Arc<dyn TokenService>,
+    ) -> Self {
+        Self {
+            users,
+            hasher,
+            tokens,
+        }
+    }
+
+    /// Errors: [`DomainError::Validation`] listing every broken rule,
+    /// [`DomainError::EmailTaken`].
+    pub async fn register(&self, input: Registration) -> Result<User, DomainError> {
+        let (name, email, password) = match (
+            UserName::parse(&input.name),
+            Email::parse(&input.email),
+            Password::parse(&input.password),
+        ) {
+            (Ok(name), Ok(email), Ok(password)) => (name, email, password),
+            (name, email, password) => {
+                return Err(collect([
+                    ("name", name.err()),
+                    ("email", email.err()),
+                    ("password", password.err()),
+                ]));
+            }
+        };
+        let password_hash = self.hasher.hash(&password).await?;
+        self.users
+            .insert(NewUser {
+                name,
+                email,
+                password_hash,
+            })
+            .await
+    }
+
+    /// Errors: [`DomainError::InvalidCredentials`], the same for an unknown
+    /// email and a wrong password, after the same amount of hashing work.
+    pub async fn login(&self, email: &str, password: &str) -> Result<AccessToken, DomainError> {
+        let user = match Email::parse(email) {
+            Ok(email) => self.users.find_by_email(&email).await?,
+            Err(_) => None,
+        };
+        let matches = match &user {
+            Some(user) => self.hasher.verify(password, &user.password_hash).await?,
+            None => {
+                self.hasher
+                    .verify(password, &self.hasher.dummy_hash())
+                    .await?;
+                false
+            }
+        };
+        match user {
+            Some(user) if matches => self.tokens.issue(user.id),
+            _ => Err(DomainError::InvalidCredentials),
+        }
+    }
+
+    /// The user a bearer token stands for.
+    /// Errors: [`DomainError::InvalidToken`], also when the user has since been deleted.
+    pub async fn authenticate(&self, token: &str) -> Result<User, DomainError> {
+        let id = self.tokens.verify(token)?;
+        self.users
+            .find_by_id(id)
+            .await?
+            .ok_or(DomainError::InvalidToken)
+    }
+
+    /// Errors: [`DomainError::NotFound`].
+    pub async fn current_user(&self, id: UserId) -> Result<User, DomainError> {
+        self.users
+            .find_by_id(id)
+            .await?
+            .ok_or(DomainError::NotFound("user"))
+    }
+
+    /// Changes name and/or password. A given `current_password` is always
+    /// checked; a new password requires it.
+    /// Errors: [`DomainError::Validation`], [`DomainError::NotFound`].
+    pub async fn update(&self, id: UserId, input: AccountUpdate) -> Result<User, DomainError> {
+        let name = input.name.as_deref().map(UserName::parse).transpose();
+        let password = input.password.as_deref().map(Password::parse).transpose();
+        let missing_current = (input.password.is_some() && input.current_password.is_none())
+            .then(|| crate::InvalidValue::new("is required to change the password"));
+        let (name, password) = match (name, password, missing_current) {
+            (Ok(name), Ok(password), None) => (name, password),
+            (name, password, missing_current) => {
+                return Err(collect([
+                    ("name", name.err()),
+                    ("password", password.err()),
+                    ("current_password", missing_current),
+                ]));
+            }
+        };
+        let user = self.current_user(id).await?;
+        if let Some(current) = &input.current_password
+            && !self.hasher.verify(current, &user.password_hash).await?
+        {
+            return Err(DomainError::invalid("current_password", "is incorrect"));
+        }
+        if name.is_none() && password.is_none() {
+            return Ok(user);
+        }
+        let password_hash = match &password {
+            Some(password) => Some(self.hasher.hash(password).await?),
+            None => None,
+        };
+        self.users
+            .update(
+                id,
+                UserChanges {
+                    name,
+                    password_hash,
+                },
+            )
+            .await?
+            .ok_or(DomainError::NotFound("user"))
+    }
+
+    /// Deletes the account with its posts and likes.
+    /// Errors: [`DomainError::NotFound`].
+    pub async fn delete(&self, id: UserId) -> Result<(), DomainError> {
+        if self.users.delete(id).await? {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound("user"))
+        }
+    }
+
+    /// Errors: [`DomainError::NotFound`].
+    pub async fn profile(&self, id: UserId) -> Result<UserProfile, DomainError> {
+        self.users
+            .profile(id)
+            .await?
+            .ok_or(DomainError::NotFound("user"))
+    }
+}
+
+#[cfg(test)]
+mod tests;

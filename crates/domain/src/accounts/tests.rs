@@ -1,0 +1,335 @@
+use std::{sync::Arc, time::SystemTime};
+
+use futures_executor::block_on;
+use mockall::predicate::eq;
+
+use super::*;
+use crate::{MockPasswordHasher, MockTokenService, MockUserRepository, PasswordHash};
+
+fn ada() -> User {
+    User {
+        id: UserId::new(7),
+        name: UserName::parse("Ada").unwrap(),
+        email: Email::parse("ada@example.com").unwrap(),
+        password_hash: PasswordHash::new("real-hash"),
+        created_at: SystemTime::UNIX_EPOCH,
+    }
+}
+
+fn service(
+    users: MockUserRepository,
+    hasher: MockPasswordHasher,
+    tokens: MockTokenService,
+) -> AccountService {
+    AccountService::new(Arc::new(users), Arc::new(hasher), Arc::new(tokens))
+}
+
+fn registration(name: &str, email: &str, password: &str) -> Registration {
+    Registration {
+        name: name.into(),
+        email: email.into(),
+        password: password.into(),
+    }
+}
+
+fn fields(error: DomainError) -> Vec<&'static str> {
+    match error {
+        DomainError::Validation(errors) => errors.into_iter().map(|e| e.field).collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn register_normalises_input_and_stores_the_hash_not_the_password() {
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_hash()
+        .withf(|p| p.expose() == "correct horse")
+        .returning(|_| Ok(PasswordHash::new("real-hash")));
+    let mut users = MockUserRepository::new();
+    users
+        .expect_insert()
+        .withf(|new| {
+            new.name.as_str() == "Ada"
+                && new.email.as_str() == "ada@example.com"
+                && new.password_hash.as_str() == "real-hash"
+        })
+        .returning(|_| Ok(ada()));
+    let user = block_on(
+        service(users, hasher, MockTokenService::new()).register(registration(
+            " Ada ",
+            " ADA@example.com",
+            "correct horse",
+        )),
+    )
+    .unwrap();
+    assert_eq!(user.id, UserId::new(7));
+}
+
+#[test]
+fn register_reports_every_broken_rule_and_touches_nothing() {
+    let error = block_on(
+        service(
+            MockUserRepository::new(),
+            MockPasswordHasher::new(),
+            MockTokenService::new(),
+        )
+        .register(registration("", "not-an-email", "short")),
+    )
+    .unwrap_err();
+    assert_eq!(fields(error), ["name", "email", "password"]);
+}
+
+#[test]
+fn register_refuses_a_password_bcrypt_would_truncate() {
+    let error = block_on(
+        service(
+            MockUserRepository::new(),
+            MockPasswordHasher::new(),
+            MockTokenService::new(),
+        )
+        .register(registration("Ada", "ada@example.com", &"x".repeat(72))),
+    )
+    .unwrap_err();
+    assert_eq!(fields(error), ["password"]);
+}
+
+#[test]
+fn register_passes_a_taken_email_through() {
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_hash()
+        .returning(|_| Ok(PasswordHash::new("h")));
+    let mut users = MockUserRepository::new();
+    users
+        .expect_insert()
+        .returning(|_| Err(DomainError::EmailTaken));
+    let error = block_on(
+        service(users, hasher, MockTokenService::new()).register(registration(
+            "Ada",
+            "ada@example.com",
+            "password1",
+        )),
+    )
+    .unwrap_err();
+    assert!(matches!(error, DomainError::EmailTaken));
+}
+
+#[test]
+fn login_issues_a_token_for_the_right_password() {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_by_email()
+        .withf(|e| e.as_str() == "ada@example.com")
+        .returning(|_| Ok(Some(ada())));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify()
+        .withf(|candidate, hash| candidate == "right password" && hash.as_str() == "real-hash")
+        .returning(|_, _| Ok(true));
+    let mut tokens = MockTokenService::new();
+    tokens
+        .expect_issue()
+        .with(eq(UserId::new(7)))
+        .returning(|_| {
+            Ok(AccessToken {
+                token: "t".into(),
+                expires_in_seconds: 1800,
+            })
+        });
+    let token = block_on(service(users, hasher, tokens).login("Ada@Example.com", "right password"))
+        .unwrap();
+    assert_eq!(token.token, "t");
+}
+
+#[test]
+fn login_with_a_wrong_password_is_invalid_credentials() {
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_email().returning(|_| Ok(Some(ada())));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().times(1).returning(|_, _| Ok(false));
+    let error =
+        block_on(service(users, hasher, MockTokenService::new()).login("ada@example.com", "wrong"))
+            .unwrap_err();
+    assert!(matches!(error, DomainError::InvalidCredentials));
+}
+
+#[test]
+fn login_of_an_unknown_email_still_verifies_against_the_dummy_hash() {
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_email().returning(|_| Ok(None));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_dummy_hash()
+        .times(1)
+        .returning(|| PasswordHash::new("dummy"));
+    hasher
+        .expect_verify()
+        .withf(|_, hash| hash.as_str() == "dummy")
+        .times(1)
+        .returning(|_, _| Ok(true));
+    let error = block_on(
+        service(users, hasher, MockTokenService::new()).login("nobody@example.com", "whatever"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, DomainError::InvalidCredentials),
+        "even a matching dummy must not log in"
+    );
+}
+
+#[test]
+fn login_with_a_malformed_email_costs_the_same_and_fails_the_same() {
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_dummy_hash()
+        .times(1)
+        .returning(|| PasswordHash::new("dummy"));
+    hasher.expect_verify().times(1).returning(|_, _| Ok(false));
+    let error = block_on(
+        service(MockUserRepository::new(), hasher, MockTokenService::new())
+            .login("not an email", "x"),
+    )
+    .unwrap_err();
+    assert!(matches!(error, DomainError::InvalidCredentials));
+}
+
+#[test]
+fn authenticate_refuses_the_token_of_a_deleted_user() {
+    let mut tokens = MockTokenService::new();
+    tokens.expect_verify().returning(|_| Ok(UserId::new(7)));
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_by_id()
+        .with(eq(UserId::new(7)))
+        .returning(|_| Ok(None));
+    let error =
+        block_on(service(users, MockPasswordHasher::new(), tokens).authenticate("t")).unwrap_err();
+    assert!(matches!(error, DomainError::InvalidToken));
+}
+
+#[test]
+fn authenticate_passes_token_errors_through_without_a_lookup() {
+    let mut tokens = MockTokenService::new();
+    tokens
+        .expect_verify()
+        .returning(|_| Err(DomainError::InvalidToken));
+    let error = block_on(
+        service(MockUserRepository::new(), MockPasswordHasher::new(), tokens)
+            .authenticate("forged"),
+    )
+    .unwrap_err();
+    assert!(matches!(error, DomainError::InvalidToken));
+}
+
+#[test]
+fn new_password_requires_the_current_one() {
+    let update = AccountUpdate {
+        password: Some("new password".into()),
+        ..Default::default()
+    };
+    let error = block_on(
+        service(
+            MockUserRepository::new(),
+            MockPasswordHasher::new(),
+            MockTokenService::new(),
+        )
+        .update(UserId::new(7), update),
+    )
+    .unwrap_err();
+    assert_eq!(fields(error), ["current_password"]);
+}
+
+#[test]
+fn a_wrong_current_password_changes_nothing() {
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_id().returning(|_| Ok(Some(ada())));
+    users.expect_update().never();
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| Ok(false));
+    hasher.expect_hash().never();
+    let update = AccountUpdate {
+        password: Some("new password".into()),
+        current_password: Some("wrong".into()),
+        ..Default::default()
+    };
+    let error =
+        block_on(service(users, hasher, MockTokenService::new()).update(UserId::new(7), update))
+            .unwrap_err();
+    assert_eq!(fields(error), ["current_password"]);
+}
+
+#[test]
+fn password_change_stores_a_new_hash() {
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_id().returning(|_| Ok(Some(ada())));
+    users
+        .expect_update()
+        .withf(|id, changes| {
+            *id == UserId::new(7)
+                && changes.name.is_none()
+                && changes.password_hash.as_ref().map(PasswordHash::as_str) == Some("new-hash")
+        })
+        .returning(|_, _| Ok(Some(ada())));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify()
+        .returning(|candidate, _| Ok(candidate == "old password"));
+    hasher
+        .expect_hash()
+        .returning(|_| Ok(PasswordHash::new("new-hash")));
+    let update = AccountUpdate {
+        password: Some("new password".into()),
+        current_password: Some("old password".into()),
+        ..Default::default()
+    };
+    block_on(service(users, hasher, MockTokenService::new()).update(UserId::new(7), update))
+        .unwrap();
+}
+
+#[test]
+fn rename_needs_no_password_and_validates_the_name() {
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_id().returning(|_| Ok(Some(ada())));
+    users
+        .expect_update()
+        .withf(|_, changes| {
+            changes.name.as_ref().map(UserName::as_str) == Some("Lovelace")
+                && changes.password_hash.is_none()
+        })
+        .returning(|_, _| Ok(Some(ada())));
+    let accounts = service(users, MockPasswordHasher::new(), MockTokenService::new());
+    block_on(accounts.update(
+        UserId::new(7),
+        AccountUpdate {
+            name: Some(" Lovelace ".into()),
+            ..Default::default()
+        },
+    ))
+    .unwrap();
+    let error = block_on(accounts.update(
+        UserId::new(7),
+        AccountUpdate {
+            name: Some("x".repeat(51)),
+            ..Default::default()
+        },
+    ))
+    .unwrap_err();
+    assert_eq!(fields(error), ["name"]);
+}
+
+#[test]
+fn delete_and_profile_of_a_missing_user_are_not_found() {
+    let mut users = MockUserRepository::new();
+    users.expect_delete().returning(|_| Ok(false));
+    users.expect_profile().returning(|_| Ok(None));
+    let accounts = service(users, MockPasswordHasher::new(), MockTokenService::new());
+    assert!(matches!(
+        block_on(accounts.delete(UserId::new(1))),
+        Err(DomainError::NotFound("user"))
+    ));
+    assert!(matches!(
+        block_on(accounts.profile(UserId::new(1))),
+        Err(DomainError::NotFound("user"))
+    ));
+}

@@ -1,0 +1,73 @@
+use std::fmt;
+
+/// Any error from an adapter, kept whole for logs and never shown to clients.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything a use case or a port can fail with.
+///
+/// Adapters translate their own failures into these variants where they
+/// happen (a unique violation becomes [`DomainError::EmailTaken`], a pool
+/// timeout [`DomainError::Unavailable`]); the HTTP adapter maps each variant
+/// to one status code in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// Well-formed input that breaks a rule; one entry per offending field.
+    #[error("invalid input: {}", list(.0))]
+    Validation(Vec<FieldError>),
+    /// Unknown email or wrong password: deliberately indistinguishable.
+    #[error("incorrect email or password")]
+    InvalidCredentials,
+    /// A token that is malformed, forged, expired, or names a user that no longer exists.
+    #[error("invalid or expired token")]
+    InvalidToken,
+    /// The caller is known but does not own the resource.
+    #[error("only the owner may do this")]
+    Forbidden,
+    /// No such resource, or one the caller may not see.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("email already registered")]
+    EmailTaken,
+    /// The database could not be reached, or no connection was free in time.
+    #[error("storage unavailable")]
+    Unavailable(#[source] BoxError),
+    /// A bug or an unforeseen failure; its cause is for the logs only.
+    #[error("unexpected error")]
+    Unexpected(#[source] BoxError),
+}
+
+impl DomainError {
+    /// A validation error for a single field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError {
+            field,
+            message: message.into(),
+        }])
+    }
+
+    /// Wraps any adapter failure as [`DomainError::Unexpected`].
+    pub fn unexpected(cause: impl Into<BoxError>) -> Self {
+        Self::Unexpected(cause.into())
+    }
+}
+
+/// One broken rule: which input field, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+fn list(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}

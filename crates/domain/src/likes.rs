@@ -1,0 +1,81 @@
+use std::sync::Arc;
+
+use crate::{
+    Author, DomainError, LikeRepository, Page, PageRequest, PostId, PostRepository, Timestamp,
+    UserId,
+};
+
+/// Someone who liked a post, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Liker {
+    pub user: Author,
+    pub liked_at: Timestamp,
+}
+
+/// A post's like count after a like or unlike, and whether the caller likes it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LikeState {
+    pub post_id: PostId,
+    pub like_count: i64,
+    pub liked: bool,
+}
+
+/// Liking, unliking and listing likers, on posts the caller may see.
+#[derive(Clone)]
+pub struct LikeService {
+    posts: Arc<dyn PostRepository>,
+    likes: Arc<dyn LikeRepository>,
+}
+
+impl LikeService {
+    pub fn new(posts: Arc<dyn PostRepository>, likes: Arc<dyn LikeRepository>) -> Self {
+        Self { posts, likes }
+    }
+
+    /// Idempotent. Errors: [`DomainError::NotFound`] for a missing post or someone else's draft.
+    pub async fn like(&self, user: UserId, post: PostId) -> Result<LikeState, DomainError> {
+        self.ensure_visible(post, Some(user)).await?;
+        let like_count = self.likes.like(user, post).await?;
+        Ok(LikeState {
+            post_id: post,
+            like_count,
+            liked: true,
+        })
+    }
+
+    /// Idempotent. Errors: [`DomainError::NotFound`] for a missing post or someone else's draft.
+    pub async fn unlike(&self, user: UserId, post: PostId) -> Result<LikeState, DomainError> {
+        self.ensure_visible(post, Some(user)).await?;
+        let like_count = self.likes.unlike(user, post).await?;
+        Ok(LikeState {
+            post_id: post,
+            like_count,
+            liked: false,
+        })
+    }
+
+    /// Most recent likes first. Errors: [`DomainError::NotFound`].
+    pub async fn likers(
+        &self,
+        post: PostId,
+        viewer: Option<UserId>,
+        page: PageRequest,
+    ) -> Result<Page<Liker>, DomainError> {
+        self.ensure_visible(post, viewer).await?;
+        self.likes.likers(post, page).await
+    }
+
+    async fn ensure_visible(
+        &self,
+        post: PostId,
+        viewer: Option<UserId>,
+    ) -> Result<(), DomainError> {
+        match self.posts.find(post, viewer).await? {
+            Some(view) if view.post.is_visible_to(viewer) => Ok(()),
+            _ => Err(DomainError::NotFound("post")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

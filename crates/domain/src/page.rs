@@ -1,0 +1,200 @@
+use std::time::{Duration, UNIX_EPOCH};
+
+use crate::{InvalidValue, Timestamp};
+
+/// How many items a page holds: 1 to 100, 20 unless asked otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLimit(u8);
+
+impl PageLimit {
+    pub const MIN: u8 = 1;
+    pub const MAX: u8 = 100;
+    pub const DEFAULT: Self = Self(20);
+
+    pub fn new(raw: i64) -> Result<Self, InvalidValue> {
+        u8::try_from(raw)
+            .ok()
+            .filter(|n| (Self::MIN..=Self::MAX).contains(n))
+            .map(Self)
+            .ok_or_else(|| InvalidValue::new("must be between 1 and 100"))
+    }
+
+    pub fn get(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+impl Default for PageLimit {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A position in a newest-first list: the `(created_at, id)` of the last item
+/// a client has seen. The next page holds what sorts strictly after it, so
+/// rows inserted meanwhile neither shift nor repeat items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: Timestamp,
+    pub id: i64,
+}
+
+impl Cursor {
+    const VERSION: &'static str = "v1";
+
+    /// An opaque, URL-safe token for clients.
+    pub fn encode(&self) -> String {
+        let micros = micros_since_epoch(self.created_at);
+        let payload = format!("{}.{micros}.{}", Self::VERSION, self.id);
+        hex(&format!("{payload}.{:016x}", checksum(&payload)))
+    }
+
+    /// Reads a token made by [`Cursor::encode`]; anything else, including a
+    /// token with one character changed, is refused.
+    pub fn decode(token: &str) -> Result<Self, InvalidValue> {
+        let invalid = || InvalidValue::new("is not a cursor this service issued");
+        let text = unhex(token).ok_or_else(invalid)?;
+        let (payload, check) = text.rsplit_once('.').ok_or_else(invalid)?;
+        if format!("{:016x}", checksum(payload)) != check {
+            return Err(invalid());
+        }
+        let mut parts = payload.split('.');
+        let (Some(Self::VERSION), Some(micros), Some(id), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(invalid());
+        };
+        let micros: u64 = micros.parse().map_err(|_| invalid())?;
+        let id: i64 = id.parse().map_err(|_| invalid())?;
+        let created_at = UNIX_EPOCH
+            .checked_add(Duration::from_micros(micros))
+            .ok_or_else(invalid)?;
+        Ok(Self { created_at, id })
+    }
+}
+
+fn micros_since_epoch(at: Timestamp) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// FNV-1a: not a signature, only a guard against garbled or hand-edited tokens.
+fn checksum(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(token: &str) -> Option<String> {
+    if !token.len().is_multiple_of(2) || token.len() > 256 {
+        return None;
+    }
+    let bytes = (0..token.len())
+        .step_by(2)
+        .map(|i| {
+            token
+                .get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Which page to read: at most `limit` items after `after` (from the start when `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PageRequest {
+    pub limit: PageLimit,
+    pub after: Option<Cursor>,
+}
+
+/// One page of a newest-first list; `next_cursor` is `None` on the last page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<Cursor>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows read in list order: the extra
+    /// row only tells that another page exists.
+    pub fn from_rows(mut rows: Vec<T>, limit: PageLimit, cursor_of: impl Fn(&T) -> Cursor) -> Self {
+        let has_more = rows.len() > limit.get();
+        rows.truncate(limit.get());
+        let next_cursor = if has_more {
+            rows.last().map(cursor_of)
+        } else {
+            None
+        };
+        Self {
+            items: rows,
+            next_cursor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Cursor {
+        Cursor {
+            created_at: UNIX_EPOCH + Duration::from_micros(1_764_158_400_123_456),
+            id: 42,
+        }
+    }
+
+    #[test]
+    fn cursor_round_trips_to_the_microsecond() {
+        let cursor = sample();
+        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+    }
+
+    #[test]
+    fn tampered_or_garbage_cursor_is_refused() {
+        let token = sample().encode();
+        let mut tampered = token.clone().into_bytes();
+        let last = tampered.len() - 20;
+        tampered[last] = if tampered[last] == b'3' { b'4' } else { b'3' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        assert_ne!(tampered, token);
+        for bad in [
+            tampered.as_str(),
+            "",
+            "zz",
+            "abc",
+            "not-a-cursor",
+            &token[..token.len() - 2],
+        ] {
+            assert!(Cursor::decode(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn limit_accepts_one_to_one_hundred() {
+        assert!(PageLimit::new(0).is_err());
+        assert_eq!(PageLimit::new(1).unwrap().get(), 1);
+        assert_eq!(PageLimit::new(100).unwrap().get(), 100);
+        assert!(PageLimit::new(101).is_err());
+        assert!(PageLimit::new(-5).is_err());
+        assert_eq!(PageLimit::default().get(), 20);
+    }
+
+    #[test]
+    fn page_from_rows_uses_the_extra_row_only_as_a_signal() {
+        let limit = PageLimit::new(2).unwrap();
+        let cursor_of = |n: &i64| Cursor {
+            created_at: UNIX_EPOCH,
+            id: *n,
+        };
+        let full = Page::from_rows(vec![3, 2, 1], limit, cursor_of);
+        assert_eq!(full.items, vec![3, 2]);
+        assert_eq!(full.next_cursor.map(|c| c.id), Some(2));
+        let last = Page::from_rows(vec![3, 2], limit, cursor_of);
+        assert_eq!(last.next_cursor, None);
+    }
+}

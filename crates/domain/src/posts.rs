@@ -1,0 +1,213 @@
+use std::sync::Arc;
+
+use crate::{
+    DomainError, InvalidValue, NewPost, Page, PageRequest, PostChanges, PostContent, PostFilter,
+    PostId, PostRepository, PostTitle, PostView, UserId, UserRepository, validation::collect,
+};
+
+/// Raw input for a new post, or for replacing one whole.
+#[derive(Debug, Clone)]
+pub struct PostInput {
+    pub title: String,
+    pub content: String,
+    pub published: bool,
+}
+
+/// Raw input for changing some fields of a post.
+#[derive(Debug, Clone, Default)]
+pub struct PostPatch {
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub published: Option<bool>,
+}
+
+/// Writing, reading and listing posts, with the draft and ownership rules.
+#[derive(Clone)]
+pub struct PostService {
+    posts: Arc<dyn PostRepository>,
+    users: Arc<dyn UserRepository>,
+}
+
+/// The longest search text accepted, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+impl PostService {
+    pub fn new(posts: Arc<dyn PostRepository>, users: Arc<dyn UserRepository>) -> Self {
+        Self { posts, users }
+    }
+
+    /// Errors: [`DomainError::Validation`].
+    pub async fn create(&self, author: UserId, input: PostInput) -> Result<PostView, DomainError> {
+        let (title, content) = parse_title_and_content(&input.title, &input.content)?;
+        self.posts
+            .insert(NewPost {
+                author_id: author,
+                title,
+                content,
+                published: input.published,
+            })
+            .await
+    }
+
+    /// A post as `viewer` sees it. Errors: [`DomainError::NotFound`], also
+    /// for someone else's draft.
+    pub async fn get(&self, id: PostId, viewer: Option<UserId>) -> Result<PostView, DomainError> {
+        self.posts
+            .find(id, viewer)
+            .await?
+            .filter(|view| view.post.is_visible_to(viewer))
+            .ok_or(DomainError::NotFound("post"))
+    }
+
+    /// Published posts, newest first, optionally by one author and/or
+    /// matching a search text. Errors: [`DomainError::Validation`] for a
+    /// search text over [`MAX_SEARCH_CHARS`].
+    pub async fn list(
+        &self,
+        search: Option<&str>,
+        author: Option<UserId>,
+        viewer: Option<UserId>,
+        page: PageRequest,
+    ) -> Result<Page<PostView>, DomainError> {
+        let search = parse_search(search).map_err(|e| collect([("search", Some(e))]))?;
+        let filter = PostFilter {
+            author_id: author,
+            search,
+            include_drafts: false,
+        };
+        self.posts.list(filter, viewer, page).await
+    }
+
+    /// One author's posts, newest first, with their drafts when the viewer
+    /// is that author. Errors: [`DomainError::NotFound`] for an unknown user.
+    pub async fn list_by_author(
+        &self,
+        author: UserId,
+        viewer: Option<UserId>,
+        page: PageRequest,
+    ) -> Result<Page<PostView>, DomainError> {
+        if self.users.find_by_id(author).await?.is_none() {
+            return Err(DomainError::NotFound("user"));
+        }
+        let filter = PostFilter {
+            author_id: Some(author),
+            search: None,
+            include_drafts: viewer == Some(author),
+        };
+        self.posts.list(filter, viewer, page).await
+    }
+
+    /// Replaces title, content and published flag.
+    /// Errors: [`DomainError::Validation`], [`DomainError::NotFound`], [`DomainError::Forbidden`].
+    pub async fn replace(
+        &self,
+        id: PostId,
+        caller: UserId,
+        input: PostInput,
+    ) -> Result<PostView, DomainError> {
+        let (title, content) = parse_title_and_content(&input.title, &input.content)?;
+        let changes = PostChanges {
+            title: Some(title),
+            content: Some(content),
+            published: Some(input.published),
+        };
+        self.apply(id, caller, changes).await
+    }
+
+    /// Changes the fields that are set.
+    /// Errors: [`DomainError::Validation`], [`DomainError::NotFound`], [`DomainError::Forbidden`].
+    pub async fn patch(
+        &self,
+        id: PostId,
+        caller: UserId,
+        input: PostPatch,
+    ) -> Result<PostView, DomainError> {
+        let title = input.title.as_deref().map(PostTitle::parse).transpose();
+        let content = input.content.as_deref().map(PostContent::parse).transpose();
+        let (title, content) = match (title, content) {
+            (Ok(title), Ok(content)) => (title, content),
+            (title, content) => {
+                return Err(collect([
+                    ("title", title.err()),
+                    ("content", content.err()),
+                ]));
+            }
+        };
+        self.apply(
+            id,
+            caller,
+            PostChanges {
+                title,
+                content,
+                published: input.published,
+            },
+        )
+        .await
+    }
+
+    /// Errors: [`DomainError::NotFound`], [`DomainError::Forbidden`].
+    pub async fn delete(&self, id: PostId, caller: UserId) -> Result<(), DomainError> {
+        self.owned(id, caller).await?;
+        if self.posts.delete(id).await? {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound("post"))
+        }
+    }
+
+    async fn apply(
+        &self,
+        id: PostId,
+        caller: UserId,
+        changes: PostChanges,
+    ) -> Result<PostView, DomainError> {
+        let view = self.owned(id, caller).await?;
+        let post = self
+            .posts
+            .update(id, changes)
+            .await?
+            .ok_or(DomainError::NotFound("post"))?;
+        Ok(PostView { post, ..view })
+    }
+
+    /// The post, if `caller` may change it: someone else's draft is not
+    /// found, someone else's published post is forbidden.
+    async fn owned(&self, id: PostId, caller: UserId) -> Result<PostView, DomainError> {
+        let view = self.get(id, Some(caller)).await?;
+        if view.post.author_id != caller {
+            return Err(DomainError::Forbidden);
+        }
+        Ok(view)
+    }
+}
+
+fn parse_title_and_content(
+    title: &str,
+    content: &str,
+) -> Result<(PostTitle, PostContent), DomainError> {
+    match (PostTitle::parse(title), PostContent::parse(content)) {
+        (Ok(title), Ok(content)) => Ok((title, content)),
+        (title, content) => Err(collect([
+            ("title", title.err()),
+            ("content", content.err()),
+        ])),
+    }
+}
+
+fn parse_search(raw: Option<&str>) -> Result<Option<String>, InvalidValue> {
+    let Some(search) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if search.contains('\0') {
+        return Err(InvalidValue::new("must not contain NUL characters"));
+    }
+    if search.chars().count() > MAX_SEARCH_CHARS {
+        return Err(InvalidValue::new(format!(
+            "must be at most {MAX_SEARCH_CHARS} characters long"
+        )));
+    }
+    Ok(Some(search.to_owned()))
+}
+
+#[cfg(test)]
+mod tests;
