@@ -1,1 +1,125 @@
+use std::{sync::Arc, time::SystemTime};
 
+use futures_executor::block_on;
+use mockall::predicate::eq;
+
+use super::*;
+use crate::{
+    MockLikeRepository, MockPostRepository, Post, PostContent, PostTitle, PostView, UserName,
+};
+
+const ALICE: UserId = UserId::new(1);
+const BOB: UserId = UserId::new(2);
+const POST: PostId = PostId::new(10);
+
+fn posts_returning(published: bool) -> MockPostRepository {
+    let mut posts = MockPostRepository::new();
+    posts.expect_find().returning(move |id, _| {
+        Ok(Some(PostView {
+            post: Post {
+                id,
+                author_id: ALICE,
+                title: PostTitle::parse("T").unwrap(),
+                content: PostContent::parse("C").unwrap(),
+                published,
+                created_at: SystemTime::UNIX_EPOCH,
+                updated_at: SystemTime::UNIX_EPOCH,
+                like_count: 0,
+            },
+            author: Author {
+                id: ALICE,
+                name: UserName::parse("Alice").unwrap(),
+            },
+            liked_by_me: false,
+        }))
+    });
+    posts
+}
+
+#[test]
+fn like_and_unlike_report_the_count_the_store_returns() {
+    let mut likes = MockLikeRepository::new();
+    likes
+        .expect_like()
+        .with(eq(BOB), eq(POST))
+        .returning(|_, _| Ok(5));
+    likes
+        .expect_unlike()
+        .with(eq(BOB), eq(POST))
+        .returning(|_, _| Ok(4));
+    let service = LikeService::new(Arc::new(posts_returning(true)), Arc::new(likes));
+    assert_eq!(
+        block_on(service.like(BOB, POST)).unwrap(),
+        LikeState {
+            post_id: POST,
+            like_count: 5,
+            liked: true
+        }
+    );
+    assert_eq!(
+        block_on(service.unlike(BOB, POST)).unwrap(),
+        LikeState {
+            post_id: POST,
+            like_count: 4,
+            liked: false
+        }
+    );
+}
+
+#[test]
+fn someone_elses_draft_cannot_be_liked_or_inspected() {
+    let mut likes = MockLikeRepository::new();
+    likes.expect_like().never();
+    likes.expect_likers().never();
+    let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
+    assert!(matches!(
+        block_on(service.like(BOB, POST)),
+        Err(DomainError::NotFound("post"))
+    ));
+    assert!(matches!(
+        block_on(service.likers(POST, None, PageRequest::default())),
+        Err(DomainError::NotFound("post"))
+    ));
+}
+
+#[test]
+fn the_author_may_like_their_own_draft() {
+    let mut likes = MockLikeRepository::new();
+    likes.expect_like().returning(|_, _| Ok(1));
+    let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
+    assert!(block_on(service.like(ALICE, POST)).is_ok());
+}
+
+#[test]
+fn a_missing_post_is_not_found() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_find().returning(|_, _| Ok(None));
+    let service = LikeService::new(Arc::new(posts), Arc::new(MockLikeRepository::new()));
+    assert!(matches!(
+        block_on(service.unlike(BOB, POST)),
+        Err(DomainError::NotFound("post"))
+    ));
+}
+
+#[test]
+fn likers_come_from_the_store_for_visible_posts() {
+    let mut likes = MockLikeRepository::new();
+    likes
+        .expect_likers()
+        .with(eq(POST), eq(PageRequest::default()))
+        .returning(|_, _| {
+            Ok(Page {
+                items: vec![Liker {
+                    user: Author {
+                        id: BOB,
+                        name: UserName::parse("Bob").unwrap(),
+                    },
+                    liked_at: SystemTime::UNIX_EPOCH,
+                }],
+                next_cursor: None,
+            })
+        });
+    let service = LikeService::new(Arc::new(posts_returning(true)), Arc::new(likes));
+    let page = block_on(service.likers(POST, None, PageRequest::default())).unwrap();
+    assert_eq!(page.items.len(), 1);
+}

@@ -1,1 +1,300 @@
+use std::{sync::Arc, time::SystemTime};
 
+use futures_executor::block_on;
+use mockall::predicate::eq;
+
+use super::*;
+use crate::{
+    Author, Email, MockPostRepository, MockUserRepository, PasswordHash, Post, User, UserName,
+};
+
+const ALICE: UserId = UserId::new(1);
+const BOB: UserId = UserId::new(2);
+
+fn view(id: i64, author: UserId, published: bool) -> PostView {
+    PostView {
+        post: Post {
+            id: PostId::new(id),
+            author_id: author,
+            title: PostTitle::parse("Title").unwrap(),
+            content: PostContent::parse("Content").unwrap(),
+            published,
+            created_at: SystemTime::UNIX_EPOCH,
+            updated_at: SystemTime::UNIX_EPOCH,
+            like_count: 3,
+        },
+        author: Author {
+            id: author,
+            name: UserName::parse("Author").unwrap(),
+        },
+        liked_by_me: true,
+    }
+}
+
+fn user(id: UserId) -> User {
+    User {
+        id,
+        name: UserName::parse("Someone").unwrap(),
+        email: Email::parse("someone@example.com").unwrap(),
+        password_hash: PasswordHash::new("h"),
+        created_at: SystemTime::UNIX_EPOCH,
+    }
+}
+
+fn service(posts: MockPostRepository) -> PostService {
+    PostService::new(Arc::new(posts), Arc::new(MockUserRepository::new()))
+}
+
+fn input(title: &str, content: &str) -> PostInput {
+    PostInput {
+        title: title.into(),
+        content: content.into(),
+        published: true,
+    }
+}
+
+fn fields(error: DomainError) -> Vec<&'static str> {
+    match error {
+        DomainError::Validation(errors) => errors.into_iter().map(|e| e.field).collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn create_trims_the_title_and_keeps_content_verbatim() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_insert()
+        .withf(|new| {
+            new.author_id == ALICE
+                && new.title.as_str() == "Hello"
+                && new.content.as_str() == "  body\n"
+                && !new.published
+        })
+        .returning(|_| Ok(view(1, ALICE, false)));
+    let post = PostInput {
+        title: "  Hello ".into(),
+        content: "  body\n".into(),
+        published: false,
+    };
+    block_on(service(posts).create(ALICE, post)).unwrap();
+}
+
+#[test]
+fn create_reports_title_and_content_rules_together() {
+    let error =
+        block_on(service(MockPostRepository::new()).create(ALICE, input(&"t".repeat(201), "   ")))
+            .unwrap_err();
+    assert_eq!(fields(error), ["title", "content"]);
+    let error = block_on(
+        service(MockPostRepository::new()).create(ALICE, input("ok", &"c".repeat(10_001))),
+    )
+    .unwrap_err();
+    assert_eq!(fields(error), ["content"]);
+}
+
+#[test]
+fn nul_characters_are_a_validation_error_not_a_storage_failure() {
+    let error = block_on(service(MockPostRepository::new()).create(ALICE, input("a\0b", "c\0d")))
+        .unwrap_err();
+    assert_eq!(fields(error), ["title", "content"]);
+}
+
+#[test]
+fn someone_elses_draft_is_not_found_but_the_author_sees_it() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find()
+        .returning(|id, _| Ok(Some(view(id.get(), ALICE, false))));
+    let posts = service(posts);
+    assert!(matches!(
+        block_on(posts.get(PostId::new(1), Some(BOB))),
+        Err(DomainError::NotFound("post"))
+    ));
+    assert!(matches!(
+        block_on(posts.get(PostId::new(1), None)),
+        Err(DomainError::NotFound("post"))
+    ));
+    assert!(block_on(posts.get(PostId::new(1), Some(ALICE))).is_ok());
+}
+
+#[test]
+fn list_never_includes_drafts_and_validates_search() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_list()
+        .withf(|filter, viewer, _| {
+            !filter.include_drafts
+                && filter.search.as_deref() == Some("50%_off")
+                && *viewer == Some(ALICE)
+        })
+        .returning(|_, _, _| {
+            Ok(Page {
+                items: vec![],
+                next_cursor: None,
+            })
+        });
+    let posts = service(posts);
+    block_on(posts.list(
+        Some("  50%_off "),
+        Some(ALICE),
+        Some(ALICE),
+        PageRequest::default(),
+    ))
+    .unwrap();
+    let error = block_on(posts.list(Some(&"s".repeat(201)), None, None, PageRequest::default()))
+        .unwrap_err();
+    assert_eq!(fields(error), ["search"]);
+}
+
+#[test]
+fn blank_search_means_no_search() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_list()
+        .withf(|filter, _, _| filter.search.is_none())
+        .returning(|_, _, _| {
+            Ok(Page {
+                items: vec![],
+                next_cursor: None,
+            })
+        });
+    block_on(service(posts).list(Some("   "), None, None, PageRequest::default())).unwrap();
+}
+
+#[test]
+fn an_authors_own_list_includes_drafts_only_for_them() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_list()
+        .withf(|filter, viewer, _| {
+            filter.author_id == Some(ALICE) && filter.include_drafts == (*viewer == Some(ALICE))
+        })
+        .times(3)
+        .returning(|_, _, _| {
+            Ok(Page {
+                items: vec![],
+                next_cursor: None,
+            })
+        });
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_by_id()
+        .with(eq(ALICE))
+        .returning(|id| Ok(Some(user(id))));
+    let posts = PostService::new(Arc::new(posts), Arc::new(users));
+    for viewer in [Some(ALICE), Some(BOB), None] {
+        block_on(posts.list_by_author(ALICE, viewer, PageRequest::default())).unwrap();
+    }
+}
+
+#[test]
+fn the_posts_of_an_unknown_user_are_not_found() {
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_id().returning(|_| Ok(None));
+    let posts = PostService::new(Arc::new(MockPostRepository::new()), Arc::new(users));
+    let error =
+        block_on(posts.list_by_author(UserId::new(99), None, PageRequest::default())).unwrap_err();
+    assert!(matches!(error, DomainError::NotFound("user")));
+}
+
+#[test]
+fn only_the_owner_may_change_a_published_post() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find()
+        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    posts.expect_update().never();
+    posts.expect_delete().never();
+    let posts = service(posts);
+    let patch = PostPatch {
+        title: Some("New".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        block_on(posts.patch(PostId::new(1), BOB, patch)),
+        Err(DomainError::Forbidden)
+    ));
+    assert!(matches!(
+        block_on(posts.replace(PostId::new(1), BOB, input("a", "b"))),
+        Err(DomainError::Forbidden)
+    ));
+    assert!(matches!(
+        block_on(posts.delete(PostId::new(1), BOB)),
+        Err(DomainError::Forbidden)
+    ));
+}
+
+#[test]
+fn changing_someone_elses_draft_is_not_found_rather_than_forbidden() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find()
+        .returning(|id, _| Ok(Some(view(id.get(), ALICE, false))));
+    let error = block_on(service(posts).delete(PostId::new(1), BOB)).unwrap_err();
+    assert!(matches!(error, DomainError::NotFound("post")));
+}
+
+#[test]
+fn patch_changes_only_the_given_fields_and_keeps_the_readers_view() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find()
+        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    posts
+        .expect_update()
+        .withf(|id, changes| {
+            *id == PostId::new(1)
+                && changes.title.is_none()
+                && changes.content.as_ref().map(PostContent::as_str) == Some("new body")
+                && changes.published == Some(false)
+        })
+        .returning(|_, _| Ok(Some(view(1, ALICE, false).post)));
+    let patch = PostPatch {
+        content: Some("new body".into()),
+        published: Some(false),
+        ..Default::default()
+    };
+    let updated = block_on(service(posts).patch(PostId::new(1), ALICE, patch)).unwrap();
+    assert!(!updated.post.published);
+    assert!(updated.liked_by_me, "the reader's like survives an edit");
+    assert_eq!(updated.author.id, ALICE);
+}
+
+#[test]
+fn replace_sets_every_field() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find()
+        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    posts
+        .expect_update()
+        .withf(|_, changes| {
+            changes.title.is_some() && changes.content.is_some() && changes.published == Some(true)
+        })
+        .returning(|_, _| Ok(Some(view(1, ALICE, true).post)));
+    block_on(service(posts).replace(PostId::new(1), ALICE, input("T", "C"))).unwrap();
+}
+
+#[test]
+fn a_post_deleted_meanwhile_is_not_found() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find()
+        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    posts.expect_update().returning(|_, _| Ok(None));
+    posts.expect_delete().returning(|_| Ok(false));
+    let posts = service(posts);
+    let patch = PostPatch {
+        published: Some(true),
+        ..Default::default()
+    };
+    assert!(matches!(
+        block_on(posts.patch(PostId::new(1), ALICE, patch)),
+        Err(DomainError::NotFound("post"))
+    ));
+    assert!(matches!(
+        block_on(posts.delete(PostId::new(1), ALICE)),
+        Err(DomainError::NotFound("post"))
+    ));
+}

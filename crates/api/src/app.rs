@@ -1,0 +1,110 @@
+use std::{io, net::TcpListener, sync::Arc};
+
+use actix_web::{
+    App, Error, HttpServer,
+    body::BoxBody,
+    dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse},
+    middleware::{Condition, from_fn},
+    web::{self, Data},
+};
+use domain::{AccountService, HealthCheck, LikeService, PostService};
+
+use crate::{
+    handlers::health::Readiness,
+    login_guard::ThrottledLogin,
+    middleware::{cors, problem_fallback, request_context},
+    rejections,
+    routes::{no_route, routes},
+    settings::{HttpSettings, InvalidOrigin},
+    throttle::LoginThrottle,
+};
+
+/// The use cases the HTTP adapter calls, built by the composition root.
+#[derive(Clone)]
+pub struct Services {
+    pub accounts: AccountService,
+    pub posts: PostService,
+    pub likes: LikeService,
+    pub health: Arc<dyn HealthCheck>,
+}
+
+/// The whole HTTP application, ready to be built once per server worker.
+/// State that must be shared by all workers (the login throttle) lives
+/// here, so build every App from the same `HttpApp`.
+#[derive(Clone)]
+pub struct HttpApp {
+    accounts: Data<AccountService>,
+    posts: Data<PostService>,
+    likes: Data<LikeService>,
+    login: Data<ThrottledLogin>,
+    readiness: Data<Readiness>,
+    cors_origins: Arc<[String]>,
+}
+
+impl HttpApp {
+    /// Errors: a CORS origin that is not `http(s)://host[:port]`.
+    pub fn new(services: Services, settings: HttpSettings) -> Result<Self, InvalidOrigin> {
+        let cors_origins = settings.normalised_origins()?.into();
+        let throttle = LoginThrottle::new(&settings.login_throttle);
+        Ok(Self {
+            login: Data::new(ThrottledLogin::new(services.accounts.clone(), throttle)),
+            accounts: Data::new(services.accounts),
+            posts: Data::new(services.posts),
+            likes: Data::new(services.likes),
+            readiness: Data::new(Readiness {
+                check: services.health,
+                timeout: settings.readiness_timeout,
+            }),
+            cors_origins,
+        })
+    }
+
+    /// The application with its routes, extractor limits and middleware;
+    /// what [`server`] runs, and what tests give to `actix_web::test::init_service`.
+    pub fn build(
+        &self,
+    ) -> App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<BoxBody>,
+            Error = Error,
+            InitError = (),
+        > + use<>,
+    > {
+        App::new()
+            .app_data(self.accounts.clone())
+            .app_data(self.posts.clone())
+            .app_data(self.likes.clone())
+            .app_data(self.login.clone())
+            .app_data(self.readiness.clone())
+            .app_data(rejections::json_config())
+            .app_data(rejections::form_config())
+            .app_data(rejections::payload_config())
+            .app_data(rejections::path_config())
+            .app_data(rejections::query_config())
+            .configure(routes)
+            .default_service(web::to(no_route))
+            .wrap(Condition::new(
+                !self.cors_origins.is_empty(),
+                cors(&self.cors_origins),
+            ))
+            .wrap(from_fn(problem_fallback))
+            .wrap(from_fn(request_context))
+    }
+}
+
+/// Binds the application to `listener` with one worker per core. The server
+/// stops on SIGINT/SIGTERM: it stops accepting, lets in-flight requests
+/// finish (up to actix's 30 second grace period), then resolves.
+///
+/// Errors: an invalid CORS origin (`InvalidInput`), or a listener actix cannot use.
+pub fn server(
+    listener: TcpListener,
+    services: Services,
+    settings: HttpSettings,
+) -> io::Result<Server> {
+    let app = HttpApp::new(services, settings)
+        .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
+    Ok(HttpServer::new(move || app.build()).listen(listener)?.run())
+}

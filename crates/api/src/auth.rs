@@ -1,0 +1,92 @@
+//! Bearer-token extractors: a handler states whether it needs a caller by
+//! the type it asks for, so there is no list of public paths to keep in sync.
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header::AUTHORIZATION, web::Data};
+use domain::{AccountService, DomainError, User, UserId};
+use futures_util::future::LocalBoxFuture;
+
+use crate::error::ApiError;
+
+/// A caller with a valid token whose user still exists; 401 otherwise.
+pub(crate) struct AuthenticatedUser(pub User);
+
+impl AuthenticatedUser {
+    pub(crate) fn id(&self) -> UserId {
+        self.0.id
+    }
+}
+
+/// The caller, if a token is presented: no `Authorization` header means an
+/// anonymous caller, while a header with a bad token is still a 401, so a
+/// client never silently loses its identity.
+pub(crate) struct MaybeUser(pub Option<User>);
+
+impl MaybeUser {
+    pub(crate) fn id(&self) -> Option<UserId> {
+        self.0.as_ref().map(|user| user.id)
+    }
+}
+
+impl FromRequest for AuthenticatedUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let bearer = Bearer::read(request);
+        Box::pin(async move {
+            Bearer::authenticate(bearer?)
+                .await?
+                .map(Self)
+                .ok_or(ApiError::MissingToken)
+        })
+    }
+}
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let bearer = Bearer::read(request);
+        Box::pin(async move { Ok(Self(Bearer::authenticate(bearer?).await?)) })
+    }
+}
+
+/// A presented token with the service that checks it, taken from the
+/// request up front because the extractor's future may not borrow it.
+struct Bearer {
+    accounts: Data<AccountService>,
+    token: String,
+}
+
+impl Bearer {
+    /// `None` without an `Authorization` header; an error for a header
+    /// that does not hold a bearer token.
+    fn read(request: &HttpRequest) -> Result<Option<Self>, ApiError> {
+        let Some(header) = request.headers().get(AUTHORIZATION) else {
+            return Ok(None);
+        };
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|value| value.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim().to_owned())
+            .filter(|token| !token.is_empty())
+            .ok_or(DomainError::InvalidToken)?;
+        let accounts = request
+            .app_data::<Data<AccountService>>()
+            .cloned()
+            .ok_or_else(|| {
+                DomainError::unexpected("AccountService is not registered as app data")
+            })?;
+        Ok(Some(Self { accounts, token }))
+    }
+
+    async fn authenticate(bearer: Option<Self>) -> Result<Option<User>, ApiError> {
+        let Some(Self { accounts, token }) = bearer else {
+            return Ok(None);
+        };
+        Ok(Some(accounts.authenticate(&token).await?))
+    }
+}

@@ -1,0 +1,188 @@
+use domain::{Cursor, DomainError, FieldError, Page, PageLimit, PageRequest, UserId};
+use serde::{Deserialize, Serialize};
+
+/// `?limit=&cursor=`. Parameters arrive as text so that a bad value is a
+/// 422 naming its parameter rather than a bare deserialisation failure.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// Errors: [`DomainError::Validation`] naming `limit` and/or `cursor`.
+    pub(crate) fn parse(self) -> Result<PageRequest, DomainError> {
+        let (page, errors) = self.parse_collecting();
+        reject_any(errors)?;
+        Ok(page)
+    }
+
+    fn parse_collecting(self) -> (PageRequest, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let limit = match given(self.limit) {
+            None => PageLimit::DEFAULT,
+            Some(raw) => raw
+                .parse::<i64>()
+                .map_err(|_| "must be an integer between 1 and 100".to_owned())
+                .and_then(|n| PageLimit::new(n).map_err(|e| e.0))
+                .unwrap_or_else(|message| {
+                    errors.push(FieldError {
+                        field: "limit",
+                        message,
+                    });
+                    PageLimit::DEFAULT
+                }),
+        };
+        let after = given(self.cursor).and_then(|raw| {
+            Cursor::decode(&raw)
+                .map_err(|e| {
+                    errors.push(FieldError {
+                        field: "cursor",
+                        message: e.0,
+                    })
+                })
+                .ok()
+        });
+        (PageRequest { limit, after }, errors)
+    }
+}
+
+/// `GET /posts`: a page, with an optional search text and author.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PostListQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+    search: Option<String>,
+    author_id: Option<String>,
+}
+
+/// A [`PostListQuery`] once checked.
+pub(crate) struct PostListing {
+    pub search: Option<String>,
+    pub author: Option<UserId>,
+    pub page: PageRequest,
+}
+
+impl PostListQuery {
+    /// Errors: [`DomainError::Validation`] naming every bad parameter.
+    pub(crate) fn parse(self) -> Result<PostListing, DomainError> {
+        let (page, mut errors) = PageQuery {
+            limit: self.limit,
+            cursor: self.cursor,
+        }
+        .parse_collecting();
+        let author = given(self.author_id).and_then(|raw| {
+            raw.parse::<i64>()
+                .map(UserId::new)
+                .map_err(|_| {
+                    errors.push(FieldError {
+                        field: "author_id",
+                        message: "must be a user id (an integer)".to_owned(),
+                    })
+                })
+                .ok()
+        });
+        reject_any(errors)?;
+        Ok(PostListing {
+            search: self.search,
+            author,
+            page,
+        })
+    }
+}
+
+/// An empty parameter (`?cursor=`) counts as absent, as forms send them.
+fn given(raw: Option<String>) -> Option<String> {
+    raw.map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+fn reject_any(errors: Vec<FieldError>) -> Result<(), DomainError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::Validation(errors))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PageBody<T> {
+    items: Vec<T>,
+    next_cursor: Option<String>,
+}
+
+impl<T> PageBody<T> {
+    pub(crate) fn from_page<U>(page: Page<U>) -> Self
+    where
+        T: From<U>,
+    {
+        Self {
+            items: page.items.into_iter().map(T::from).collect(),
+            next_cursor: page.next_cursor.map(|cursor| cursor.encode()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::UNIX_EPOCH;
+
+    use super::*;
+
+    fn fields(error: DomainError) -> Vec<&'static str> {
+        match error {
+            DomainError::Validation(errors) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_to_twenty_from_the_start() {
+        let page = PageQuery::default().parse().unwrap();
+        assert_eq!(page, PageRequest::default());
+        let page = PageQuery {
+            limit: Some(String::new()),
+            cursor: Some(" ".into()),
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(page, PageRequest::default());
+    }
+
+    #[test]
+    fn reads_a_limit_and_a_cursor_it_issued() {
+        let cursor = Cursor {
+            created_at: UNIX_EPOCH,
+            id: 9,
+        };
+        let page = PageQuery {
+            limit: Some("5".into()),
+            cursor: Some(cursor.encode()),
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(page.limit.get(), 5);
+        assert_eq!(page.after, Some(cursor));
+    }
+
+    #[test]
+    fn names_every_bad_parameter() {
+        let error = PostListQuery {
+            limit: Some("abc".into()),
+            cursor: Some("forged".into()),
+            search: None,
+            author_id: Some("x".into()),
+        }
+        .parse()
+        .err()
+        .unwrap();
+        assert_eq!(fields(error), ["limit", "cursor", "author_id"]);
+        let error = PageQuery {
+            limit: Some("101".into()),
+            cursor: None,
+        }
+        .parse()
+        .unwrap_err();
+        assert_eq!(fields(error), ["limit"]);
+    }
+}

@@ -1,0 +1,181 @@
+//! The one place where failures become HTTP statuses and problem bodies.
+
+use std::{error::Error as _, time::Duration};
+
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{
+        StatusCode,
+        header::{ALLOW, RETRY_AFTER, WWW_AUTHENTICATE},
+    },
+};
+use domain::DomainError;
+
+use crate::problem::{self, FieldProblem};
+
+/// Everything a request can fail with, domain errors included.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ApiError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("missing bearer token")]
+    MissingToken,
+    /// Malformed JSON or form body, or a query string that cannot be read.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Well-formed input of the wrong shape (a missing field, a wrong type).
+    #[error("invalid input")]
+    Unprocessable(Vec<FieldProblem>),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("{0}")]
+    UnsupportedMediaType(&'static str),
+    #[error("{0}")]
+    NotFound(String),
+    /// `allow` lists the methods the resource answers to.
+    #[error("this resource does not answer to this method; it allows {allow}")]
+    MethodNotAllowed { allow: String },
+    #[error("too many failed login attempts; try again later")]
+    TooManyAttempts { retry_after: Duration },
+    #[error("not ready: the storage did not answer within {0:?}")]
+    NotReadyInTime(Duration),
+    #[error("not ready: the storage check failed")]
+    NotReady(#[source] DomainError),
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Domain(error) => match error {
+                DomainError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                DomainError::InvalidCredentials | DomainError::InvalidToken => {
+                    StatusCode::UNAUTHORIZED
+                }
+                DomainError::Forbidden => StatusCode::FORBIDDEN,
+                DomainError::NotFound(_) => StatusCode::NOT_FOUND,
+                DomainError::EmailTaken => StatusCode::CONFLICT,
+                DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                DomainError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            Self::MissingToken => StatusCode::UNAUTHORIZED,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::NotReadyInTime(_) | Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        self.log(status);
+        let mut response = problem::builder(status);
+        match self {
+            Self::MissingToken
+            | Self::Domain(DomainError::InvalidCredentials | DomainError::InvalidToken) => {
+                response.insert_header((WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header((ALLOW, allow.as_str()));
+            }
+            Self::TooManyAttempts { retry_after } => {
+                response.insert_header((RETRY_AFTER, whole_seconds(*retry_after).to_string()));
+            }
+            _ => {}
+        }
+        response.body(problem::body(
+            status,
+            &self.detail(),
+            &self.field_problems(),
+        ))
+    }
+}
+
+impl ApiError {
+    /// What the client reads: never anything internal for a 5xx.
+    fn detail(&self) -> String {
+        match self {
+            Self::Domain(DomainError::Validation(_)) | Self::Unprocessable(_) => {
+                "the input breaks the rules listed in `errors`".to_owned()
+            }
+            Self::Domain(DomainError::Unavailable(_)) => {
+                "the service is temporarily unavailable; try again later".to_owned()
+            }
+            Self::Domain(DomainError::Unexpected(_)) => "an unexpected error occurred".to_owned(),
+            Self::NotReady(_) => "the storage is not answering".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    fn field_problems(&self) -> Vec<FieldProblem> {
+        match self {
+            Self::Domain(DomainError::Validation(errors)) => errors
+                .iter()
+                .map(|error| FieldProblem {
+                    field: error.field.to_owned(),
+                    message: error.message.clone(),
+                })
+                .collect(),
+            Self::Unprocessable(errors) => errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Server-side failures are logged with their whole cause chain, since
+    /// the client is told nothing of it.
+    fn log(&self, status: StatusCode) {
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %cause_chain(self), "request failed");
+        } else if status.is_server_error() {
+            tracing::warn!(error = %cause_chain(self), "request failed");
+        }
+    }
+}
+
+fn cause_chain(error: &ApiError) -> String {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    chain
+}
+
+/// `Retry-After` takes whole seconds; rounding down could invite a retry
+/// that is still refused.
+fn whole_seconds(duration: Duration) -> u64 {
+    let seconds = duration.as_secs();
+    if duration.subsec_nanos() > 0 || seconds == 0 {
+        seconds + 1
+    } else {
+        seconds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("connection refused")]
+    struct Refused;
+
+    #[test]
+    fn the_cause_chain_reaches_the_adapter_error() {
+        let error = ApiError::from(DomainError::unexpected(Refused));
+        assert_eq!(cause_chain(&error), "unexpected error: connection refused");
+    }
+
+    #[test]
+    fn retry_after_rounds_up_and_is_never_zero() {
+        assert_eq!(whole_seconds(Duration::from_millis(1)), 1);
+        assert_eq!(whole_seconds(Duration::from_secs(0)), 1);
+        assert_eq!(whole_seconds(Duration::from_secs(60)), 60);
+        assert_eq!(whole_seconds(Duration::from_millis(60_001)), 61);
+    }
+}

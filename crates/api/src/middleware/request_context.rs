@@ -1,0 +1,123 @@
+use std::time::Instant;
+
+use actix_web::{
+    Error,
+    body::{BoxBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::header::{HeaderMap, HeaderName, HeaderValue},
+    middleware::Next,
+};
+use tracing::Instrument;
+use uuid::Uuid;
+
+pub(crate) const X_REQUEST_ID: &str = "x-request-id";
+
+/// The longest client-chosen request id kept; longer ones are replaced.
+const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// Gives every request an id (the client's, when it is sane), runs it in a
+/// span carrying that id so every log line of the request has it, logs the
+/// request once when it is answered, and returns the id as `X-Request-Id`.
+pub(crate) async fn request_context(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let id = request_id(request.headers());
+    let method = request.method().clone();
+    let path = request.path().to_owned();
+    let span = tracing::info_span!("request", request_id = %as_text(&id));
+    let result = next.call(request).instrument(span).await;
+    let status = match &result {
+        Ok(response) => response.status(),
+        Err(error) => error.as_response_error().status_code(),
+    };
+    tracing::info!(
+        %method,
+        %path,
+        status = status.as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        request_id = %as_text(&id),
+        "request"
+    );
+    match result {
+        Ok(response) => {
+            let mut response = response.map_into_boxed_body();
+            response.headers_mut().insert(request_id_header(), id);
+            Ok(response)
+        }
+        // The request is gone with the error, so the header waits for
+        // actix to build the response.
+        Err(mut error) => {
+            error.add_response_mapper(move |mut response| {
+                response
+                    .headers_mut()
+                    .insert(request_id_header(), id.clone());
+                response
+            });
+            Err(error)
+        }
+    }
+}
+
+fn request_id_header() -> HeaderName {
+    HeaderName::from_static(X_REQUEST_ID)
+}
+
+/// The client's id if it is 1 to 128 visible ASCII characters (anything
+/// else could garble logs), or a new UUID v4.
+fn request_id(headers: &HeaderMap) -> HeaderValue {
+    headers
+        .get(X_REQUEST_ID)
+        .filter(|value| {
+            let bytes = value.as_bytes();
+            !bytes.is_empty()
+                && bytes.len() <= MAX_REQUEST_ID_LEN
+                && bytes.iter().all(u8::is_ascii_graphic)
+        })
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&Uuid::new_v4().to_string())
+                .unwrap_or_else(|_| HeaderValue::from_static("unidentified"))
+        })
+}
+
+fn as_text(id: &HeaderValue) -> &str {
+    id.to_str().unwrap_or("unprintable")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id_for(value: &[u8]) -> HeaderValue {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            HeaderName::from_static(X_REQUEST_ID),
+            HeaderValue::from_bytes(value).unwrap(),
+        );
+        request_id(&headers)
+    }
+
+    #[test]
+    fn a_sane_client_id_is_kept() {
+        assert_eq!(id_for(b"abc-123_XYZ"), "abc-123_XYZ");
+        let longest = "a".repeat(128);
+        assert_eq!(id_for(longest.as_bytes()), longest.as_str());
+    }
+
+    #[test]
+    fn anything_else_gets_a_fresh_uuid() {
+        for bad in [
+            &b"has space"[..],
+            &"a".repeat(129).into_bytes(),
+            b"tab\there",
+            "é".as_bytes(),
+        ] {
+            let id = id_for(bad);
+            assert_ne!(id.as_bytes(), bad);
+            assert!(Uuid::parse_str(id.to_str().unwrap()).is_ok());
+        }
+        assert!(Uuid::parse_str(request_id(&HeaderMap::new()).to_str().unwrap()).is_ok());
+    }
+}

@@ -1,0 +1,93 @@
+//! The route table, as in the contract.
+
+use actix_web::{
+    HttpRequest, HttpResponse, Resource, Route,
+    http::Method,
+    web::{self, ServiceConfig},
+};
+
+use crate::{
+    error::ApiError,
+    handlers::{health, likes, login, posts, users},
+};
+
+pub(crate) fn routes(config: &mut ServiceConfig) {
+    use Method as M;
+    config
+        .service(resource("/users", [(M::POST, web::to(users::register))]))
+        .service(resource("/login", [(M::POST, web::to(login::login))]))
+        // Before `/users/{id}`, which would otherwise take "me" for an id.
+        .service(resource(
+            "/users/me",
+            [
+                (M::GET, web::to(users::me)),
+                (M::PATCH, web::to(users::update_me)),
+                (M::DELETE, web::to(users::delete_me)),
+            ],
+        ))
+        .service(resource("/users/{id}", [(M::GET, web::to(users::profile))]))
+        .service(resource(
+            "/users/{id}/posts",
+            [(M::GET, web::to(users::posts))],
+        ))
+        .service(resource(
+            "/posts",
+            [
+                (M::GET, web::to(posts::list)),
+                (M::POST, web::to(posts::create)),
+            ],
+        ))
+        .service(resource(
+            "/posts/{id}",
+            [
+                (M::GET, web::to(posts::get)),
+                (M::PUT, web::to(posts::replace)),
+                (M::PATCH, web::to(posts::patch)),
+                (M::DELETE, web::to(posts::delete)),
+            ],
+        ))
+        .service(resource(
+            "/posts/{id}/like",
+            [
+                (M::PUT, web::to(likes::like)),
+                (M::DELETE, web::to(likes::unlike)),
+            ],
+        ))
+        .service(resource(
+            "/posts/{id}/likes",
+            [(M::GET, web::to(likes::likers))],
+        ))
+        .service(resource("/health/live", [(M::GET, web::to(health::live))]))
+        .service(resource(
+            "/health/ready",
+            [(M::GET, web::to(health::ready))],
+        ));
+}
+
+/// A path with its methods; any other method gets 405 with `Allow` listing
+/// these (actix alone would answer 404).
+fn resource<const N: usize>(path: &str, routes: [(Method, Route); N]) -> Resource {
+    let allow = routes
+        .iter()
+        .map(|(method, _)| method.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    routes
+        .into_iter()
+        .fold(web::resource(path), |resource, (method, route)| {
+            resource.route(route.method(method))
+        })
+        .default_service(web::to(move || {
+            let allow = allow.clone();
+            async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+        }))
+}
+
+/// The app's default service: no resource has this path.
+pub(crate) async fn no_route(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!(
+        "no route for {} {}",
+        request.method(),
+        request.path()
+    )))
+}

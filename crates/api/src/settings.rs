@@ -1,0 +1,132 @@
+use std::time::Duration;
+
+use actix_web::http::Uri;
+
+/// How the HTTP adapter behaves; built once by the composition root.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Browser origins allowed to call the API, like `https://app.example.com`.
+    /// Empty: no CORS headers at all, so browsers keep to same-origin calls.
+    pub cors_allowed_origins: Vec<String>,
+    pub login_throttle: LoginThrottleSettings,
+    /// How long `GET /health/ready` waits for the storage before answering 503.
+    pub readiness_timeout: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            cors_allowed_origins: Vec::new(),
+            login_throttle: LoginThrottleSettings::default(),
+            readiness_timeout: Duration::from_secs(1),
+        }
+    }
+}
+
+impl HttpSettings {
+    /// Errors: the first CORS origin that is not `http(s)://host[:port]`.
+    pub fn validate(&self) -> Result<(), InvalidOrigin> {
+        self.normalised_origins().map(drop)
+    }
+
+    /// The origins as browsers send them in `Origin`: without a trailing slash.
+    pub(crate) fn normalised_origins(&self) -> Result<Vec<String>, InvalidOrigin> {
+        self.cors_allowed_origins
+            .iter()
+            .map(|origin| normalise_origin(origin))
+            .collect()
+    }
+}
+
+fn normalise_origin(raw: &str) -> Result<String, InvalidOrigin> {
+    let origin = raw.trim().trim_end_matches('/');
+    let invalid = || InvalidOrigin {
+        origin: raw.to_owned(),
+    };
+    let uri: Uri = origin.parse().map_err(|_| invalid())?;
+    let plausible = matches!(uri.scheme_str(), Some("http" | "https"))
+        && uri.authority().is_some_and(|a| !a.as_str().contains('@'))
+        && uri
+            .path_and_query()
+            .is_none_or(|p| p.as_str().is_empty() || p.as_str() == "/");
+    if plausible {
+        Ok(origin.to_owned())
+    } else {
+        Err(invalid())
+    }
+}
+
+/// A CORS origin that is not `scheme://host[:port]`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{origin}` is not a CORS origin: expected http(s)://host[:port], like https://app.example.com"
+)]
+pub struct InvalidOrigin {
+    pub origin: String,
+}
+
+/// Limits on failed logins. Past either limit, further attempts get 429 with
+/// `Retry-After` until the window that started with the first failure ends.
+#[derive(Debug, Clone)]
+pub struct LoginThrottleSettings {
+    /// Failures allowed per email address within `window`.
+    pub max_failures_per_email: u32,
+    /// Failures allowed per client IP address within `window`, over all emails.
+    pub max_failures_per_client: u32,
+    pub window: Duration,
+    /// Emails (and, separately, client addresses) tracked at most; beyond it
+    /// expired entries go first, then the oldest, so memory stays bounded.
+    pub max_tracked: usize,
+}
+
+impl Default for LoginThrottleSettings {
+    fn default() -> Self {
+        Self {
+            max_failures_per_email: 5,
+            max_failures_per_client: 20,
+            window: Duration::from_secs(15 * 60),
+            max_tracked: 10_000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(origins: &[&str]) -> HttpSettings {
+        HttpSettings {
+            cors_allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+            ..HttpSettings::default()
+        }
+    }
+
+    #[test]
+    fn origins_lose_their_trailing_slash() {
+        let origins = settings(&["https://app.example.com/", "http://localhost:3000"])
+            .normalised_origins()
+            .unwrap();
+        assert_eq!(
+            origins,
+            ["https://app.example.com", "http://localhost:3000"]
+        );
+    }
+
+    #[test]
+    fn what_is_not_an_origin_is_refused() {
+        for bad in [
+            "*",
+            "",
+            "app.example.com",
+            "ftp://example.com",
+            "https://example.com/path",
+            "https://user@example.com",
+            "https://example.com?x=1",
+        ] {
+            assert!(
+                settings(&[bad]).validate().is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Handler-level tests: the whole HTTP application, as `server` runs it,
+//! over mocked ports.
+
+// Test helpers fail loudly on purpose.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod http {
+    mod auth;
+    mod errors;
+    mod likes;
+    mod login;
+    mod operations;
+    mod posts;
+    mod support;
+    mod users;
+}
