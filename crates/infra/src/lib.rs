@@ -1,1 +1,31 @@
+//! Agora's PostgreSQL adapters.
+//!
+//! - [`Database`]: an r2d2 pool of diesel connections; every query runs on
+//!   tokio's blocking pool through one helper, so nothing outside this crate
+//!   knows the database blocks.
+//! - Repositories implementing the domain ports: [`PgUserRepository`],
+//!   [`PgPostRepository`], [`PgLikeRepository`], and
+//!   [`PgHealthCheck`] for readiness.
+//! - [`migrations`]: the schema migrations of `migrations/`, embedded.
+//! - [`local_pg`]: a project-local PostgreSQL for development and tests.
+//! - `testing` (feature `testing`): one fresh database per test.
 
+mod catalog;
+mod db;
+mod error;
+mod likes;
+pub mod local_pg;
+pub mod migrations;
+mod posts;
+mod schema;
+#[cfg(test)]
+mod schema_check;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+mod users;
+
+pub use db::{Database, PgHealthCheck};
+pub use error::InfraError;
+pub use likes::PgLikeRepository;
+pub use posts::PgPostRepository;
+pub use users::PgUserRepository;

@@ -1,0 +1,131 @@
+//! The connection pool, and the one place where diesel's blocking calls run.
+
+mod errors;
+mod session;
+mod target;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, Pool};
+use domain::{DomainError, HealthCheck};
+
+use crate::InfraError;
+pub(crate) use errors::{CorruptRow, db_error, one_line, violates};
+use session::{LogPoolErrors, SessionSettings};
+pub(crate) use target::{describe_target, with_connect_timeout};
+
+type PgPool = Pool<ConnectionManager<PgConnection>>;
+
+/// A pool of PostgreSQL connections. Cloning shares the pool.
+///
+/// Repositories reach the database only through `Database::run_blocking`,
+/// which keeps diesel's blocking calls off the async workers.
+#[derive(Clone)]
+pub struct Database {
+    pool: PgPool,
+}
+
+impl std::fmt::Debug for Database {
+    // The URL may hold a password: show only the pool's occupancy.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.pool.state();
+        f.debug_struct("Database")
+            .field("connections", &state.connections)
+            .field("idle_connections", &state.idle_connections)
+            .field("max_size", &self.pool.max_size())
+            .finish()
+    }
+}
+
+impl Database {
+    /// A pool of at most `pool_size` connections; a request that waits longer
+    /// than `checkout_timeout` for one fails with [`DomainError::Unavailable`].
+    ///
+    /// Connects once before returning, so an unreachable database is an error
+    /// here (one line, naming the host), not on the first request. A blocking
+    /// call: use it at start-up.
+    pub fn connect(
+        url: &str,
+        pool_size: u32,
+        checkout_timeout: Duration,
+    ) -> Result<Self, InfraError> {
+        if pool_size == 0 {
+            return Err(InfraError::PoolSettings("the pool size must be at least 1"));
+        }
+        if checkout_timeout.is_zero() {
+            return Err(InfraError::PoolSettings(
+                "the connection timeout must be longer than zero",
+            ));
+        }
+        let url = with_connect_timeout(url, checkout_timeout);
+        // libpq's own message ("connection refused", "password authentication
+        // failed") says more than the pool's "timed out waiting for connection".
+        PgConnection::establish(&url).map_err(|error| InfraError::Connect {
+            target: describe_target(&url),
+            reason: one_line(&error.to_string()),
+        })?;
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(checkout_timeout)
+            .connection_customizer(Box::new(SessionSettings))
+            .error_handler(Box::new(LogPoolErrors))
+            .build_unchecked(ConnectionManager::new(url));
+        Ok(Self { pool })
+    }
+
+    /// Runs `f` with a pooled connection on tokio's blocking thread pool,
+    /// inside the caller's tracing span.
+    ///
+    /// No free connection within the checkout timeout, or no database, gives
+    /// [`DomainError::Unavailable`]. `f` maps its diesel errors itself, with
+    /// [`db_error`] for those it has no better meaning for.
+    pub(crate) async fn run_blocking<T, F>(&self, f: F) -> Result<T, DomainError>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = pool
+                .get()
+                .map_err(|error| DomainError::Unavailable(Box::new(error)))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(DomainError::unexpected)?
+    }
+}
+
+/// Readiness: the database answers a trivial query.
+#[derive(Debug, Clone)]
+pub struct PgHealthCheck {
+    db: Database,
+}
+
+impl PgHealthCheck {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+#[async_trait]
+impl HealthCheck for PgHealthCheck {
+    async fn check(&self) -> Result<(), DomainError> {
+        self.db
+            .run_blocking(|conn| {
+                diesel::sql_query("SELECT 1")
+                    .execute(conn)
+                    .map(drop)
+                    .map_err(db_error)
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests;

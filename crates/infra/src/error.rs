@@ -1,0 +1,31 @@
+use crate::local_pg::LocalPgError;
+
+/// Failures of infrastructure set-up (connecting, migrating), as opposed to
+/// the [`domain::DomainError`]s that repositories return. Each message is one
+/// line that names the problem and, where there is one, the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum InfraError {
+    #[error(
+        "cannot connect to the database at {target}: {reason} (check DATABASE_URL and that the \
+         server is running)"
+    )]
+    Connect { target: String, reason: String },
+
+    #[error("invalid database pool setting: {0}")]
+    PoolSettings(&'static str),
+
+    #[error("migration {name} failed: {reason}")]
+    Migration { name: String, reason: String },
+
+    #[error("could not read which migrations the database at {target} has: {reason}")]
+    MigrationState { target: String, reason: String },
+
+    #[error(
+        "the database has migration {version} applied, which this build does not contain: \
+         run the build that applied it, or a newer one"
+    )]
+    UnknownMigration { version: String },
+
+    #[error(transparent)]
+    LocalPg(#[from] LocalPgError),
+}

@@ -1,0 +1,119 @@
+//! [`LikeRepository`] over PostgreSQL.
+//!
+//! `posts.like_count` is maintained by a trigger on `likes` (see the
+//! create_likes migration): every row that enters or leaves `likes` moves it,
+//! including the cascade from a deleted user. So like and unlike only insert
+//! or delete the row and read the count back, in one transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::{
+    Author, Cursor, DomainError, LikeRepository, Liker, Page, PageRequest, PostId, UserId, UserName,
+};
+
+use crate::Database;
+use crate::db::{CorruptRow, db_error, violates};
+use crate::posts::{before, fetch_limit};
+use crate::schema::{likes, posts, users};
+
+/// The foreign key from `likes.post_id` to `posts` (see the create_likes migration).
+const POST_EXISTS: &str = "likes_post_id_fkey";
+
+#[derive(Debug, Clone)]
+pub struct PgLikeRepository {
+    db: Database,
+}
+
+impl PgLikeRepository {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+#[async_trait]
+impl LikeRepository for PgLikeRepository {
+    async fn like(&self, user: UserId, post: PostId) -> Result<i64, DomainError> {
+        self.db
+            .run_blocking(move |conn| {
+                conn.transaction(|conn| {
+                    diesel::insert_into(likes::table)
+                        .values((likes::user_id.eq(user.get()), likes::post_id.eq(post.get())))
+                        .on_conflict_do_nothing()
+                        .execute(conn)?;
+                    like_count(conn, post)
+                })
+                .map_err(|error| {
+                    if violates(&error, POST_EXISTS) {
+                        DomainError::NotFound("post")
+                    } else {
+                        db_error(error)
+                    }
+                })?
+                .ok_or(DomainError::NotFound("post"))
+            })
+            .await
+    }
+
+    async fn unlike(&self, user: UserId, post: PostId) -> Result<i64, DomainError> {
+        self.db
+            .run_blocking(move |conn| {
+                conn.transaction(|conn| {
+                    diesel::delete(likes::table.find((user.get(), post.get()))).execute(conn)?;
+                    like_count(conn, post)
+                })
+                .map_err(db_error)?
+                .ok_or(DomainError::NotFound("post"))
+            })
+            .await
+    }
+
+    async fn likers(&self, post: PostId, page: PageRequest) -> Result<Page<Liker>, DomainError> {
+        self.db
+            .run_blocking(move |conn| {
+                let mut query = likes::table
+                    .inner_join(users::table)
+                    .filter(likes::post_id.eq(post.get()))
+                    .order((likes::created_at.desc(), likes::user_id.desc()))
+                    .limit(fetch_limit(page))
+                    .select((users::id, users::name, likes::created_at))
+                    .into_boxed();
+                if let Some(after) = page.after {
+                    query = query.filter(before("likes.created_at, likes.user_id", after));
+                }
+                let likers = query
+                    .load::<(i64, String, DateTime<Utc>)>(conn)
+                    .map_err(db_error)?
+                    .into_iter()
+                    .map(|(id, name, liked_at)| {
+                        let name =
+                            UserName::parse(&name).map_err(CorruptRow::of("users", id, "name"))?;
+                        Ok(Liker {
+                            user: Author {
+                                id: UserId::new(id),
+                                name,
+                            },
+                            liked_at: liked_at.into(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()?;
+                Ok(Page::from_rows(likers, page.limit, |liker| Cursor {
+                    created_at: liker.liked_at,
+                    id: liker.user.id.get(),
+                }))
+            })
+            .await
+    }
+}
+
+/// The post's like count as this transaction sees it, after its own change.
+fn like_count(conn: &mut PgConnection, post: PostId) -> QueryResult<Option<i64>> {
+    posts::table
+        .find(post.get())
+        .select(posts::like_count)
+        .first(conn)
+        .optional()
+}
+
+#[cfg(test)]
+mod tests;

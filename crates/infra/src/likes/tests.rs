@@ -1,0 +1,155 @@
+use diesel::prelude::*;
+use domain::{
+    DomainError, Email, LikeRepository, NewPost, NewUser, PageLimit, PageRequest, PasswordHash,
+    PostContent, PostId, PostRepository, PostTitle, UserId, UserName, UserRepository,
+};
+
+use super::PgLikeRepository;
+use crate::testing::TestDatabase;
+use crate::{PgPostRepository, PgUserRepository};
+
+struct Fixture {
+    db: TestDatabase,
+    users: PgUserRepository,
+    posts: PgPostRepository,
+    likes: PgLikeRepository,
+}
+
+fn fixture() -> Fixture {
+    let db = TestDatabase::new();
+    let database = db.database();
+    Fixture {
+        users: PgUserRepository::new(database.clone()),
+        posts: PgPostRepository::new(database.clone()),
+        likes: PgLikeRepository::new(database),
+        db,
+    }
+}
+
+impl Fixture {
+    async fn user(&self, name: &str) -> UserId {
+        let user = NewUser {
+            name: UserName::parse(name).unwrap(),
+            email: Email::parse(&format!("{}@example.com", name.to_lowercase())).unwrap(),
+            password_hash: PasswordHash::new("$2b$04$hash"),
+        };
+        self.users.insert(user).await.unwrap().id
+    }
+
+    async fn post(&self, author: UserId) -> PostId {
+        let post = NewPost {
+            author_id: author,
+            title: PostTitle::parse("Title").unwrap(),
+            content: PostContent::parse("Content").unwrap(),
+            published: true,
+        };
+        self.posts.insert(post).await.unwrap().post.id
+    }
+
+    async fn like_count(&self, post: PostId) -> i64 {
+        self.posts
+            .find(post, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .post
+            .like_count
+    }
+
+    /// The number of `likes` rows, counted independently of the counter.
+    fn like_rows(&self, post: PostId) -> i64 {
+        let mut conn = PgConnection::establish(self.db.url()).unwrap();
+        crate::schema::likes::table
+            .filter(crate::schema::likes::post_id.eq(post.get()))
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn like_and_unlike_are_idempotent_and_return_the_count() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let bob = f.user("Bob").await;
+    let post = f.post(ada).await;
+    assert_eq!(f.likes.like(bob, post).await.unwrap(), 1);
+    assert_eq!(f.likes.like(bob, post).await.unwrap(), 1);
+    assert_eq!(f.likes.like(ada, post).await.unwrap(), 2);
+    assert_eq!(f.likes.unlike(bob, post).await.unwrap(), 1);
+    assert_eq!(f.likes.unlike(bob, post).await.unwrap(), 1);
+    assert_eq!(f.like_count(post).await, f.like_rows(post));
+}
+
+#[tokio::test]
+async fn liking_a_missing_post_is_not_found() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let missing = PostId::new(999_999);
+    assert!(matches!(
+        f.likes.like(ada, missing).await,
+        Err(DomainError::NotFound("post"))
+    ));
+    assert!(matches!(
+        f.likes.unlike(ada, missing).await,
+        Err(DomainError::NotFound("post"))
+    ));
+}
+
+#[tokio::test]
+async fn deleting_a_liker_lowers_the_count_of_every_post_they_liked() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let bob = f.user("Bob").await;
+    let carol = f.user("Carol").await;
+    let first = f.post(ada).await;
+    let second = f.post(carol).await;
+    for (user, post) in [(bob, first), (carol, first), (bob, second), (ada, second)] {
+        f.likes.like(user, post).await.unwrap();
+    }
+    assert!(f.users.delete(bob).await.unwrap());
+    assert_eq!(f.like_count(first).await, 1);
+    assert_eq!(f.like_count(second).await, 1);
+    assert_eq!(f.like_rows(first), 1);
+    assert_eq!(f.like_rows(second), 1);
+
+    // Deleting an author takes their posts, and the likes on them, along.
+    assert!(f.users.delete(ada).await.unwrap());
+    assert!(f.posts.find(first, None).await.unwrap().is_none());
+    assert_eq!(f.like_rows(first), 0);
+    assert_eq!(
+        f.like_count(second).await,
+        0,
+        "Ada's like on Carol's post went with her"
+    );
+}
+
+#[tokio::test]
+async fn likers_are_paged_most_recent_first() {
+    let f = fixture();
+    let author = f.user("Author").await;
+    let post = f.post(author).await;
+    let mut likers = Vec::new();
+    for n in 0..5 {
+        let user = f.user(&format!("Liker{n}")).await;
+        f.likes.like(user, post).await.unwrap();
+        likers.push(user);
+    }
+    let limit = PageLimit::new(2).unwrap();
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = f
+            .likes
+            .likers(post, PageRequest { limit, after })
+            .await
+            .unwrap();
+        seen.extend(page.items.iter().map(|l| l.user.id));
+        match page.next_cursor {
+            Some(cursor) => after = Some(cursor),
+            None => break,
+        }
+    }
+    likers.reverse();
+    assert_eq!(seen, likers);
+}

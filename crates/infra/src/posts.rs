@@ -1,0 +1,198 @@
+//! [`PostRepository`] over PostgreSQL. Every read joins the author and the
+//! reader's like in the same statement: a page costs one query whatever its size.
+
+mod rows;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Timestamptz};
+use domain::{
+    Cursor, DomainError, NewPost, Page, PageRequest, Post, PostChanges, PostFilter, PostId,
+    PostRepository, PostView, UserId,
+};
+
+use crate::Database;
+use crate::db::db_error;
+use crate::schema::{likes, posts, users};
+use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
+
+#[derive(Debug, Clone)]
+pub struct PgPostRepository {
+    db: Database,
+}
+
+impl PgPostRepository {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+/// Posts joined with their author and the reader's like. With no reader the
+/// join compares `user_id = NULL`, which never matches: anonymous readers
+/// like nothing.
+macro_rules! post_views {
+    ($viewer:expr) => {
+        posts::table
+            .inner_join(users::table)
+            .left_join(
+                likes::table.on(likes::post_id
+                    .eq(posts::id)
+                    .and(likes::user_id.nullable().eq($viewer))),
+            )
+            .select((
+                PostRow::as_select(),
+                users::name,
+                likes::user_id.nullable().is_not_null(),
+            ))
+    };
+}
+
+#[async_trait]
+impl PostRepository for PgPostRepository {
+    async fn insert(&self, post: NewPost) -> Result<PostView, DomainError> {
+        self.db
+            .run_blocking(move |conn| {
+                let author = post.author_id.get();
+                let id: i64 = diesel::insert_into(posts::table)
+                    .values(NewPostRow::from(&post))
+                    .returning(posts::id)
+                    .get_result(conn)
+                    .map_err(db_error)?;
+                let row: ViewRow = post_views!(Some(author))
+                    .filter(posts::id.eq(id))
+                    .first(conn)
+                    .map_err(db_error)?;
+                into_view(row)
+            })
+            .await
+    }
+
+    async fn find(
+        &self,
+        id: PostId,
+        viewer: Option<UserId>,
+    ) -> Result<Option<PostView>, DomainError> {
+        self.db
+            .run_blocking(move |conn| {
+                post_views!(viewer.map(UserId::get))
+                    .filter(posts::id.eq(id.get()))
+                    .first::<ViewRow>(conn)
+                    .optional()
+                    .map_err(db_error)?
+                    .map(into_view)
+                    .transpose()
+            })
+            .await
+    }
+
+    async fn list(
+        &self,
+        filter: PostFilter,
+        viewer: Option<UserId>,
+        page: PageRequest,
+    ) -> Result<Page<PostView>, DomainError> {
+        self.db
+            .run_blocking(move |conn| {
+                let mut query = post_views!(viewer.map(UserId::get))
+                    .order((posts::created_at.desc(), posts::id.desc()))
+                    .limit(fetch_limit(page))
+                    .into_boxed();
+                if !filter.include_drafts {
+                    query = query.filter(posts::published);
+                }
+                if let Some(author) = filter.author_id {
+                    query = query.filter(posts::author_id.eq(author.get()));
+                }
+                if let Some(search) = &filter.search {
+                    let pattern = contains_pattern(search);
+                    query = query.filter(
+                        posts::title
+                            .ilike(pattern.clone())
+                            .or(posts::content.ilike(pattern)),
+                    );
+                }
+                if let Some(after) = page.after {
+                    query = query.filter(before("posts.created_at, posts.id", after));
+                }
+                let views = query
+                    .load::<ViewRow>(conn)
+                    .map_err(db_error)?
+                    .into_iter()
+                    .map(into_view)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Page::from_rows(views, page.limit, |view| Cursor {
+                    created_at: view.post.created_at,
+                    id: view.post.id.get(),
+                }))
+            })
+            .await
+    }
+
+    async fn update(&self, id: PostId, changes: PostChanges) -> Result<Option<Post>, DomainError> {
+        self.db
+            .run_blocking(move |conn| {
+                diesel::update(posts::table.find(id.get()))
+                    .set(PostChangesRow::from(&changes))
+                    .returning(PostRow::as_returning())
+                    .get_result(conn)
+                    .optional()
+                    .map_err(db_error)?
+                    .map(Post::try_from)
+                    .transpose()
+            })
+            .await
+    }
+
+    async fn delete(&self, id: PostId) -> Result<bool, DomainError> {
+        self.db
+            .run_blocking(move |conn| {
+                diesel::delete(posts::table.find(id.get()))
+                    .execute(conn)
+                    .map(|deleted| deleted > 0)
+                    .map_err(db_error)
+            })
+            .await
+    }
+}
+
+/// One row more than the page holds: its presence says another page exists.
+pub(crate) fn fetch_limit(page: PageRequest) -> i64 {
+    i64::try_from(page.limit.get())
+        .unwrap_or(i64::MAX)
+        .saturating_add(1)
+}
+
+/// `(columns) < (cursor)`: a row comparison, so PostgreSQL walks the
+/// `(created_at DESC, id DESC)` index from the cursor on, whatever the depth.
+pub(crate) fn before(
+    columns: &'static str,
+    cursor: Cursor,
+) -> diesel::expression::SqlLiteral<
+    Bool,
+    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
+> {
+    sql::<Bool>(&format!("({columns}) < ("))
+        .bind::<Timestamptz, _>(DateTime::<Utc>::from(cursor.created_at))
+        .sql(", ")
+        .bind::<BigInt, _>(cursor.id)
+        .sql(")")
+}
+
+/// `%`, `_` and `\` in a search text match themselves, not as LIKE wildcards.
+fn contains_pattern(search: &str) -> String {
+    let mut pattern = String::with_capacity(search.len() + 2);
+    pattern.push('%');
+    for c in search.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests;

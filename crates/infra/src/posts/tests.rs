@@ -1,0 +1,246 @@
+use domain::{
+    Email, LikeRepository, NewPost, NewUser, PageLimit, PageRequest, PasswordHash, PostChanges,
+    PostContent, PostFilter, PostId, PostRepository, PostTitle, UserId, UserName, UserRepository,
+};
+
+use super::PgPostRepository;
+use crate::testing::TestDatabase;
+use crate::{PgLikeRepository, PgUserRepository};
+
+struct Fixture {
+    _db: TestDatabase,
+    users: PgUserRepository,
+    posts: PgPostRepository,
+    likes: PgLikeRepository,
+}
+
+fn fixture() -> Fixture {
+    let db = TestDatabase::new();
+    let database = db.database();
+    Fixture {
+        users: PgUserRepository::new(database.clone()),
+        posts: PgPostRepository::new(database.clone()),
+        likes: PgLikeRepository::new(database),
+        _db: db,
+    }
+}
+
+impl Fixture {
+    async fn user(&self, name: &str) -> UserId {
+        self.users
+            .insert(NewUser {
+                name: UserName::parse(name).unwrap(),
+                email: Email::parse(&format!("{}@example.com", name.to_lowercase())).unwrap(),
+                password_hash: PasswordHash::new("$2b$04$hash"),
+            })
+            .await
+            .unwrap()
+            .id
+    }
+
+    async fn post(&self, author: UserId, title: &str, content: &str, published: bool) -> PostId {
+        self.posts
+            .insert(NewPost {
+                author_id: author,
+                title: PostTitle::parse(title).unwrap(),
+                content: PostContent::parse(content).unwrap(),
+                published,
+            })
+            .await
+            .unwrap()
+            .post
+            .id
+    }
+
+    async fn titles(&self, filter: PostFilter, viewer: Option<UserId>) -> Vec<String> {
+        let page = PageRequest {
+            limit: PageLimit::new(100).unwrap(),
+            after: None,
+        };
+        let page = self.posts.list(filter, viewer, page).await.unwrap();
+        page.items
+            .into_iter()
+            .map(|v| v.post.title.as_str().to_owned())
+            .collect()
+    }
+}
+
+fn search(text: &str) -> PostFilter {
+    PostFilter {
+        search: Some(text.to_owned()),
+        ..PostFilter::default()
+    }
+}
+
+#[tokio::test]
+async fn insert_returns_the_view_with_author_and_find_reports_the_readers_like() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let bob = f.user("Bob").await;
+    let view = f
+        .posts
+        .insert(NewPost {
+            author_id: ada,
+            title: PostTitle::parse("Hello").unwrap(),
+            content: PostContent::parse("World").unwrap(),
+            published: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(view.author.name.as_str(), "Ada");
+    assert_eq!(view.post.like_count, 0);
+    assert!(!view.liked_by_me);
+    assert_eq!(view.post.created_at, view.post.updated_at);
+
+    f.likes.like(bob, view.post.id).await.unwrap();
+    let as_bob = f
+        .posts
+        .find(view.post.id, Some(bob))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(as_bob.liked_by_me);
+    assert_eq!(as_bob.post.like_count, 1);
+    assert!(
+        !f.posts
+            .find(view.post.id, Some(ada))
+            .await
+            .unwrap()
+            .unwrap()
+            .liked_by_me
+    );
+    assert!(
+        !f.posts
+            .find(view.post.id, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .liked_by_me
+    );
+    assert!(
+        f.posts
+            .find(PostId::new(999_999), None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn lists_hide_drafts_unless_asked_and_filter_by_author() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let bob = f.user("Bob").await;
+    f.post(ada, "ada published", "x", true).await;
+    f.post(ada, "ada draft", "x", false).await;
+    f.post(bob, "bob published", "x", true).await;
+
+    assert_eq!(
+        f.titles(PostFilter::default(), None).await,
+        ["bob published", "ada published"]
+    );
+    let by_ada = PostFilter {
+        author_id: Some(ada),
+        ..PostFilter::default()
+    };
+    assert_eq!(f.titles(by_ada.clone(), None).await, ["ada published"]);
+    let with_drafts = PostFilter {
+        include_drafts: true,
+        ..by_ada
+    };
+    assert_eq!(
+        f.titles(with_drafts, Some(ada)).await,
+        ["ada draft", "ada published"]
+    );
+}
+
+#[tokio::test]
+async fn search_is_case_insensitive_and_wildcards_match_literally() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    f.post(ada, "Fifty percent", "50% off today", true).await;
+    f.post(ada, "Fifty", "500 off", true).await;
+    f.post(ada, "snake_case", "a_b", true).await;
+    f.post(ada, "snakeXcase", "aXb", true).await;
+    f.post(ada, "quotes", "it's \"quoted\"", true).await;
+    f.post(ada, "path", r"C:\temp", true).await;
+    f.post(ada, "Draft with 50%", "hidden", false).await;
+
+    assert_eq!(f.titles(search("50%"), None).await, ["Fifty percent"]);
+    assert_eq!(f.titles(search("SNAKE_"), None).await, ["snake_case"]);
+    assert_eq!(f.titles(search("it's \"q"), None).await, ["quotes"]);
+    assert_eq!(f.titles(search(r"C:\t"), None).await, ["path"]);
+    assert_eq!(
+        f.titles(search("fifty"), None).await,
+        ["Fifty", "Fifty percent"]
+    );
+    assert!(
+        f.titles(search("%"), None).await == ["Fifty percent"],
+        "a lone % is a literal percent sign"
+    );
+}
+
+#[tokio::test]
+async fn update_moves_updated_at_and_changes_only_what_is_set() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let id = f.post(ada, "Title", "Content", true).await;
+    let before = f.posts.find(id, None).await.unwrap().unwrap().post;
+    let changes = PostChanges {
+        published: Some(false),
+        ..PostChanges::default()
+    };
+    let after = f.posts.update(id, changes).await.unwrap().unwrap();
+    assert!(!after.published);
+    assert_eq!(after.title, before.title);
+    assert_eq!(after.content, before.content);
+    assert_eq!(after.created_at, before.created_at);
+    assert!(after.updated_at > before.updated_at);
+    assert!(
+        f.posts
+            .update(PostId::new(999_999), PostChanges::default())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn delete_removes_the_post_and_its_likes_once() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let id = f.post(ada, "Title", "Content", true).await;
+    f.likes.like(ada, id).await.unwrap();
+    assert!(f.posts.delete(id).await.unwrap());
+    assert!(!f.posts.delete(id).await.unwrap());
+    assert!(f.posts.find(id, None).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn keyset_pages_neither_skip_nor_repeat_when_posts_arrive_meanwhile() {
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    for n in 1..=7 {
+        f.post(ada, &format!("post {n}"), "x", true).await;
+    }
+    let limit = PageLimit::new(3).unwrap();
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = f
+            .posts
+            .list(PostFilter::default(), None, PageRequest { limit, after })
+            .await
+            .unwrap();
+        seen.extend(page.items.iter().map(|v| v.post.title.as_str().to_owned()));
+        if seen.len() == 3 {
+            f.post(ada, "arrived while paging", "x", true).await;
+        }
+        match page.next_cursor {
+            Some(cursor) => after = Some(cursor),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (1..=7).rev().map(|n| format!("post {n}")).collect();
+    assert_eq!(seen, expected);
+}

@@ -1,0 +1,38 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    likes (user_id, post_id) {
+        user_id -> Int8,
+        post_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Int8,
+        author_id -> Int8,
+        title -> Text,
+        content -> Text,
+        published -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        like_count -> Int8,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        name -> Text,
+        email -> Text,
+        password_hash -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(likes -> posts (post_id));
+diesel::joinable!(likes -> users (user_id));
+diesel::joinable!(posts -> users (author_id));
+
+diesel::allow_tables_to_appear_in_same_query!(likes, posts, users,);
