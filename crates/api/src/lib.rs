@@ -19,4 +19,4 @@ mod settings;
 mod throttle;
 
 pub use app::{HttpApp, Services, server};
-pub use settings::{HttpSettings, InvalidOrigin, LoginThrottleSettings};
+pub use settings::{HttpSettings, InvalidOrigin, LoginThrottleSettings, normalise_origin};

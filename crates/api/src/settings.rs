@@ -38,7 +38,9 @@ impl HttpSettings {
     }
 }
 
-fn normalise_origin(raw: &str) -> Result<String, InvalidOrigin> {
+/// `raw` as browsers send it in `Origin` (no trailing slash), or why it is
+/// not a CORS origin. The one check of origins: configuration uses it too.
+pub fn normalise_origin(raw: &str) -> Result<String, InvalidOrigin> {
     let origin = raw.trim().trim_end_matches('/');
     let invalid = || InvalidOrigin {
         origin: raw.to_owned(),

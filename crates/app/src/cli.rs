@@ -1,0 +1,48 @@
+use std::ffi::OsString;
+
+use clap::{Parser, Subcommand};
+
+/// Agora: a social-posting REST service.
+///
+/// With no DATABASE_URL (or DB_* parts) configured, every command uses a
+/// project-local PostgreSQL kept under .data/, started on demand.
+#[derive(Debug, Parser)]
+#[command(name = "agora", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Inspect or change the database schema.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Run a command with DATABASE_URL pointing at the migrated database
+    /// (e.g. `agora with-db -- psql "$DATABASE_URL"` or `diesel print-schema`).
+    WithDb {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<OsString>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Revert the most recent migration.
+    Down,
+    /// Revert and re-apply the most recent migration.
+    Redo,
+    /// List applied and pending migrations.
+    Status,
+    /// Create a new timestamped migration folder with up.sql and down.sql.
+    New {
+        /// snake_case name, e.g. add_post_tags
+        name: String,
+    },
+}

@@ -1,0 +1,68 @@
+use std::{io, net::TcpListener, path::Path};
+
+use anyhow::{Context, bail};
+use auth::{BcryptHasher, JwtTokenService};
+use infra::Database;
+
+use crate::{config::Settings, database::DatabaseTarget, wiring};
+
+/// Starts (or finds) the database, checks its schema, and serves until
+/// SIGINT/SIGTERM; in-flight requests finish before the local database stops.
+pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
+    let target = DatabaseTarget::resolve(&settings, project_dir)?;
+    target.ensure_schema_current()?;
+    let secret = jwt_secret(&settings, target.is_local())?;
+    let tokens = JwtTokenService::new(secret.as_bytes(), settings.jwt.expire)?;
+    let hasher = BcryptHasher::new(settings.bcrypt_cost)?;
+    let database = Database::connect(
+        &target.url(),
+        settings.database.pool_size,
+        settings.database.timeout,
+    )?;
+    let listener = bind(&settings.host, settings.port)?;
+    tracing::info!("serving on http://{}", listener.local_addr()?);
+
+    let http = api::HttpSettings {
+        cors_allowed_origins: settings.cors_allowed_origins.clone(),
+        ..api::HttpSettings::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        api::server(listener, wiring::services(database, hasher, tokens), http)?.await
+    })?;
+    tracing::info!("stopped serving");
+    drop(target);
+    Ok(())
+}
+
+fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
+    TcpListener::bind((host, port)).or_else(|error| match error.kind() {
+        io::ErrorKind::AddrInUse => {
+            bail!("port {port} on {host} is already in use: stop the process using it or set PORT to a free port")
+        }
+        _ => Err(error).with_context(|| format!("cannot listen on {host}:{port} (check HOST and PORT)")),
+    })
+}
+
+/// The configured secret, or, for the throwaway local database only, a fresh
+/// random one: tokens then die with the process, which is fine for development.
+fn jwt_secret(settings: &Settings, local_database: bool) -> anyhow::Result<String> {
+    if let Some(secret) = &settings.jwt.secret {
+        return Ok(secret.expose().to_owned());
+    }
+    if !local_database {
+        bail!(
+            "JWT_SECRET is required when DATABASE_URL is set: set it to a random string of at least 32 bytes (e.g. `openssl rand -hex 32`)"
+        );
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("no randomness for a JWT secret: {e}"))?;
+    tracing::warn!(
+        "JWT_SECRET is not set: using a random one for this run, so tokens will not survive a restart"
+    );
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

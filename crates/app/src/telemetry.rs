@@ -1,0 +1,14 @@
+use std::io::IsTerminal;
+
+use tracing_subscriber::{EnvFilter, fmt};
+
+/// Human-readable logs on stdout, filtered like RUST_LOG.
+pub fn init(filter: &str) {
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second init (tests spawning several apps) is harmless: keep the first.
+    let _ = fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(std::io::stdout().is_terminal())
+        .try_init();
+}

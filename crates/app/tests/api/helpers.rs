@@ -1,0 +1,116 @@
+use std::{net::TcpListener, time::Duration};
+
+use auth::{BcryptHasher, JwtTokenService};
+use infra::testing::TestDatabase;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const SECRET: &str = "an end-to-end test secret of 32+ bytes";
+
+/// A running server with its own database; both go away when this drops.
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub _db: TestDatabase,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let db = TestDatabase::new();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    // Cost 4 keeps bcrypt fast in tests; production's cost comes from BCRYPT_COST.
+    let hasher = BcryptHasher::new(4).unwrap();
+    let tokens = JwtTokenService::new(SECRET.as_bytes(), Duration::from_secs(1800)).unwrap();
+    let services = app::wiring::services(db.database(), hasher, tokens);
+    let server = api::server(listener, services, api::HttpSettings::default()).unwrap();
+    tokio::spawn(server);
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        _db: db,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value, token: Option<&str>) -> Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn register(&self, name: &str, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/users",
+            &json!({"name": name, "email": email, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/login"))
+            .form(&[("username", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Registers someone and logs them in; returns (user id, token).
+    pub async fn signed_up(&self, name: &str) -> (i64, String) {
+        let email = format!("{}@example.com", name.to_lowercase());
+        let created = self.register(name, &email, "correct horse").await;
+        assert_eq!(created.status(), StatusCode::CREATED, "registering {name}");
+        let id = body(created).await["id"].as_i64().unwrap();
+        let login = self.login(&email, "correct horse").await;
+        assert_eq!(login.status(), StatusCode::OK);
+        let token = body(login).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (id, token)
+    }
+}
+
+pub async fn body(response: Response) -> Value {
+    response.json().await.unwrap()
+}
+
+/// Asserts an RFC 9457 problem response with the given status; returns its body.
+pub async fn problem(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type {content_type}"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status.as_u16());
+    assert_eq!(body["type"], "about:blank");
+    assert!(
+        body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    body
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real server on a random port, over real HTTP,
+//! each test on its own fresh PostgreSQL database.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+mod likes;
+mod posts;
+mod users;

@@ -1,0 +1,323 @@
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use jsonwebtoken::{EncodingKey, Header, encode};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{SECRET, body, problem, spawn_app};
+
+#[tokio::test]
+async fn register_returns_201_with_location_and_no_secrets() {
+    let app = spawn_app().await;
+    let response = app
+        .register("  Ada  ", "Ada@Example.com", "correct horse")
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let user = body(response).await;
+    assert_eq!(location, format!("/users/{}", user["id"]));
+    assert_eq!(user["name"], "Ada");
+    assert_eq!(user["email"], "ada@example.com");
+    assert!(user["created_at"].as_str().unwrap().ends_with('Z'));
+    assert!(user.get("password").is_none() && user.get("password_hash").is_none());
+}
+
+#[tokio::test]
+async fn duplicate_email_is_409_case_insensitively() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.register("Ada", "ada@example.com", "correct horse")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let response = app
+        .register("Other Ada", "ADA@example.COM", "another pass")
+        .await;
+    problem(response, StatusCode::CONFLICT).await;
+}
+
+#[tokio::test]
+async fn invalid_registration_is_422_naming_each_field_and_stores_nothing() {
+    let app = spawn_app().await;
+    let response = app.register("", "nope", &"x".repeat(72)).await;
+    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "email", "password"]);
+    // Nothing was stored: the same email registers fine afterwards.
+    assert_eq!(
+        app.register("Ada", "nope@example.com", "correct horse")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_wrong_type_is_415_oversize_is_413() {
+    let app = spawn_app().await;
+    let malformed = app
+        .client
+        .post(app.url("/users"))
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    problem(malformed, StatusCode::BAD_REQUEST).await;
+    let text = app
+        .client
+        .post(app.url("/users"))
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    problem(text, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+    let huge =
+        json!({"name": "Ada", "email": "ada@example.com", "password": "x".repeat(70 * 1024)});
+    problem(
+        app.post_json("/users", &huge, None).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn login_with_form_or_json_then_me() {
+    let app = spawn_app().await;
+    app.register("Ada", "ada@example.com", "correct horse")
+        .await;
+
+    let form = app.login("ADA@example.com", "correct horse").await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let token = body(form).await;
+    assert_eq!(token["token_type"], "bearer");
+    assert_eq!(token["expires_in"], 1800);
+
+    let json_login = app
+        .post_json(
+            "/login",
+            &json!({"email": "ada@example.com", "password": "correct horse"}),
+            None,
+        )
+        .await;
+    assert_eq!(json_login.status(), StatusCode::OK);
+
+    let me = app.get("/users/me", token["access_token"].as_str()).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    let me = body(me).await;
+    assert_eq!(me["email"], "ada@example.com");
+    assert_eq!(me["name"], "Ada");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_401() {
+    let app = spawn_app().await;
+    app.register("Ada", "ada@example.com", "correct horse")
+        .await;
+    let wrong = app.login("ada@example.com", "wrong horse").await;
+    assert_eq!(wrong.headers()["www-authenticate"], "Bearer");
+    let wrong = problem(wrong, StatusCode::UNAUTHORIZED).await;
+    let unknown = problem(
+        app.login("nobody@example.com", "correct horse").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(wrong, unknown);
+}
+
+#[tokio::test]
+async fn protected_routes_need_a_token() {
+    let app = spawn_app().await;
+    for response in [
+        app.get("/users/me", None).await,
+        app.get("/users/me", Some("not-a-jwt")).await,
+        app.client
+            .delete(app.url("/users/me"))
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        assert_eq!(response.headers()["www-authenticate"], "Bearer");
+        problem(response, StatusCode::UNAUTHORIZED).await;
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn sign(claims: &Value, key: &[u8]) -> String {
+    encode(&Header::default(), claims, &EncodingKey::from_secret(key)).unwrap()
+}
+
+#[tokio::test]
+async fn forged_tokens_are_401() {
+    let app = spawn_app().await;
+    let (id, token) = app.signed_up("Ada").await;
+    let (other_id, _) = app.signed_up("Bob").await;
+
+    // Tampered payload: Bob's id with Ada's signature.
+    let parts: Vec<&str> = token.split('.').collect();
+    let payload = json!({"sub": other_id.to_string(), "iat": now(), "exp": now() + 600});
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(payload.to_string()),
+        parts[2]
+    );
+    // alg: none, no signature.
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let none = format!(
+        "{header}.{}.",
+        URL_SAFE_NO_PAD
+            .encode(json!({"sub": id.to_string(), "iat": now(), "exp": now() + 600}).to_string())
+    );
+    // Right claims, wrong key.
+    let wrong_key = sign(
+        &json!({"sub": id.to_string(), "iat": now(), "exp": now() + 600}),
+        b"another secret that is long enough!!",
+    );
+    // Right key, expired one second ago.
+    let expired = sign(
+        &json!({"sub": id.to_string(), "iat": now() - 1801, "exp": now() - 1}),
+        SECRET.as_bytes(),
+    );
+    // Right key, no subject.
+    let no_sub = sign(
+        &json!({"iat": now(), "exp": now() + 600}),
+        SECRET.as_bytes(),
+    );
+
+    for (what, forged) in [
+        ("tampered", tampered),
+        ("alg none", none),
+        ("wrong key", wrong_key),
+        ("expired", expired),
+        ("no sub", no_sub),
+    ] {
+        let response = app.get("/users/me", Some(&forged)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{what}");
+        problem(response, StatusCode::UNAUTHORIZED).await;
+    }
+    // The genuine token still works, so the 401s above are about the forgery.
+    assert_eq!(
+        app.get("/users/me", Some(&token)).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn patch_me_renames_and_changes_password_with_the_current_one() {
+    let app = spawn_app().await;
+    let (_, token) = app.signed_up("Ada").await;
+    let patch = |body: Value| {
+        app.client
+            .patch(app.url("/users/me"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+
+    let renamed = patch(json!({"name": "Ada L."})).await.unwrap();
+    assert_eq!(renamed.status(), StatusCode::OK);
+    assert_eq!(body(renamed).await["name"], "Ada L.");
+
+    problem(
+        patch(json!({"password": "new password"})).await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    problem(
+        patch(json!({"password": "new password", "current_password": "wrong"}))
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let changed = patch(json!({"password": "new password", "current_password": "correct horse"}))
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+
+    assert_eq!(
+        app.login("ada@example.com", "correct horse").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login("ada@example.com", "new password").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn public_profile_hides_the_email_and_unknown_user_is_404() {
+    let app = spawn_app().await;
+    let (id, _) = app.signed_up("Ada").await;
+    let profile = app.get(&format!("/users/{id}"), None).await;
+    assert_eq!(profile.status(), StatusCode::OK);
+    let profile = body(profile).await;
+    assert_eq!(profile["name"], "Ada");
+    assert_eq!(profile["post_count"], 0);
+    assert!(profile.get("email").is_none());
+    problem(app.get("/users/999999", None).await, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn delete_me_is_204_and_the_old_token_then_fails() {
+    let app = spawn_app().await;
+    let (_, token) = app.signed_up("Ada").await;
+    let deleted = app
+        .client
+        .delete(app.url("/users/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    problem(
+        app.get("/users/me", Some(&token)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(
+        app.login("ada@example.com", "correct horse").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn unknown_route_is_404_and_wrong_method_is_405() {
+    let app = spawn_app().await;
+    problem(app.get("/nope", None).await, StatusCode::NOT_FOUND).await;
+    let response = app.client.put(app.url("/users/me")).send().await.unwrap();
+    assert!(response.headers().contains_key("allow"));
+    problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
+}
+
+#[tokio::test]
+async fn health_and_request_ids() {
+    let app = spawn_app().await;
+    let live = app.get("/health/live", None).await;
+    assert_eq!(live.status(), StatusCode::OK);
+    assert!(live.headers().contains_key("x-request-id"));
+    let ready = app
+        .client
+        .get(app.url("/health/ready"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(ready.headers()["x-request-id"], "trace-me-42");
+}

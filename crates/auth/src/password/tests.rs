@@ -1,0 +1,117 @@
+use std::str::FromStr;
+
+use domain::{DomainError, Password, PasswordHash, PasswordHasher};
+
+use super::BcryptHasher;
+use crate::AuthError;
+
+const TEST_COST: u32 = 4;
+
+fn hasher() -> BcryptHasher {
+    BcryptHasher::new(TEST_COST).unwrap()
+}
+
+fn password(raw: &str) -> Password {
+    Password::parse(raw).unwrap()
+}
+
+#[tokio::test]
+async fn hash_then_verify_round_trips() {
+    let hasher = hasher();
+    let hash = hasher.hash(&password("correct horse")).await.unwrap();
+    assert!(hash.as_str().starts_with("$2b$04$"));
+    assert!(hasher.verify("correct horse", &hash).await.unwrap());
+}
+
+#[tokio::test]
+async fn the_same_password_hashes_differently_each_time() {
+    let hasher = hasher();
+    let first = hasher.hash(&password("correct horse")).await.unwrap();
+    let second = hasher.hash(&password("correct horse")).await.unwrap();
+    assert_ne!(first, second, "each hash has its own salt");
+}
+
+#[tokio::test]
+async fn wrong_password_does_not_verify() {
+    let hasher = hasher();
+    let hash = hasher.hash(&password("correct horse")).await.unwrap();
+    assert!(!hasher.verify("correct horsf", &hash).await.unwrap());
+    assert!(!hasher.verify("", &hash).await.unwrap());
+}
+
+#[tokio::test]
+async fn longest_password_round_trips() {
+    let hasher = hasher();
+    let longest = "x".repeat(Password::MAX_BYTES);
+    let hash = hasher.hash(&password(&longest)).await.unwrap();
+    assert!(hasher.verify(&longest, &hash).await.unwrap());
+}
+
+#[tokio::test]
+async fn candidate_of_72_bytes_or_more_is_false_not_an_error() {
+    let hasher = hasher();
+    let longest = "x".repeat(Password::MAX_BYTES);
+    let hash = hasher.hash(&password(&longest)).await.unwrap();
+    // Truncating bcrypt would accept these: the first 71 or 72 bytes match.
+    for len in [72, 73, 200] {
+        let candidate = "x".repeat(len);
+        assert!(
+            !hasher.verify(&candidate, &hash).await.unwrap(),
+            "{len} bytes must not match"
+        );
+    }
+}
+
+#[tokio::test]
+async fn dummy_hash_is_valid_bcrypt_at_the_same_cost_and_matches_nothing() {
+    let hasher = hasher();
+    let dummy = hasher.dummy_hash();
+    let parts = bcrypt::HashParts::from_str(dummy.as_str()).unwrap();
+    assert_eq!(parts.get_cost(), TEST_COST);
+    for candidate in ["", "password", "12345678", "agora", &"x".repeat(100)] {
+        assert!(!hasher.verify(candidate, &dummy).await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn dummy_hash_is_computed_once() {
+    let hasher = hasher();
+    assert_eq!(hasher.dummy_hash(), hasher.dummy_hash());
+}
+
+#[tokio::test]
+async fn malformed_stored_hash_is_unexpected() {
+    let hasher = hasher();
+    for stored in [
+        "",
+        "not a hash",
+        "$2b$04$tooshort",
+        "$2b$03$abcdefghijklmnopqrstuv",
+    ] {
+        let result = hasher.verify("password", &PasswordHash::new(stored)).await;
+        assert!(
+            matches!(result, Err(DomainError::Unexpected(_))),
+            "{stored:?} gave {result:?}"
+        );
+    }
+}
+
+#[test]
+fn cost_out_of_range_is_refused() {
+    for cost in [0, 3, 32, 100] {
+        assert!(matches!(
+            BcryptHasher::new(cost),
+            Err(AuthError::CostOutOfRange(c)) if c == cost
+        ));
+    }
+    assert_eq!(BcryptHasher::new(4).unwrap().cost(), 4);
+}
+
+#[test]
+fn cost_error_says_what_is_allowed() {
+    let error = BcryptHasher::new(3).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "bcrypt cost 3 is out of range: expected 4..=31"
+    );
+}

@@ -1,0 +1,52 @@
+# Agora's tasks. `just` itself: scripts/install-tools puts it in .tools/venv/bin.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# List the recipes.
+default:
+    @just --list
+
+# Serve on http://127.0.0.1:8000 (starts a local PostgreSQL unless DATABASE_URL is set).
+run *ARGS:
+    cargo run -- {{ARGS}}
+
+# The whole test suite (brings up its own throwaway PostgreSQL).
+test *ARGS:
+    cargo test --workspace {{ARGS}}
+
+# Apply pending migrations.
+migrate:
+    cargo run --quiet -- migrate up
+
+# Revert the most recent migration.
+migrate-down:
+    cargo run --quiet -- migrate down
+
+# List applied and pending migrations.
+migrate-status:
+    cargo run --quiet -- migrate status
+
+# Create a new timestamped migration: just migration add_post_tags
+migration NAME:
+    cargo run --quiet -- migrate new {{NAME}}
+
+# Rewrite crates/infra/src/schema.rs from the migrated database (needs diesel_cli).
+schema:
+    cargo run --quiet -- with-db -- sh -c 'diesel print-schema --database-url "$DATABASE_URL"' > crates/infra/src/schema.rs
+
+# psql on the development database.
+psql:
+    cargo run --quiet -- with-db -- sh -c 'psql "$DATABASE_URL"'
+
+# Formatting and lints, as CI runs them.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Everything CI runs.
+ci:
+    bash .ci/run
+
+# Query plans of the list endpoints on 100,000 seeded posts (rolled back afterwards).
+explain:
+    cargo run --quiet -- with-db -- sh -c 'psql "$DATABASE_URL" -f bench/explain-lists.sql'
