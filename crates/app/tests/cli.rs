@@ -1,0 +1,148 @@
+//! The `agora` binary as an operator meets it: start-up refusals are one line
+//! and a non-zero exit; SIGTERM and SIGINT stop it cleanly with exit code 0.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Output, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use infra::testing::TestDatabase;
+
+const SECRET: &str = "a cli test secret that is long enough";
+
+/// `agora` with a clean environment: only what the test sets.
+fn agora(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_agora"));
+    command.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).trim().to_owned()
+}
+
+#[test]
+fn pending_migrations_on_a_configured_database_refuse_the_start() {
+    let db = TestDatabase::empty();
+    let dir = tempfile::tempdir().unwrap();
+    let output = agora(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("JWT_SECRET", SECRET)
+        .env("PORT", free_port().to_string())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("pending migration") && stderr.contains("create_users") && stderr.contains("just migrate"), "{stderr}");
+}
+
+#[test]
+fn migrate_up_then_status_lists_everything_applied() {
+    let db = TestDatabase::empty();
+    let dir = tempfile::tempdir().unwrap();
+    let up = agora(dir.path()).args(["migrate", "up"]).env("DATABASE_URL", db.url()).output().unwrap();
+    assert!(up.status.success(), "{}", stderr_of(&up));
+    let status = agora(dir.path()).args(["migrate", "status"]).env("DATABASE_URL", db.url()).output().unwrap();
+    let listing = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(listing.lines().count() >= 3, "{listing}");
+    assert!(listing.lines().all(|line| line.starts_with("applied")), "{listing}");
+}
+
+#[test]
+fn a_port_in_use_is_one_line_naming_the_port() {
+    let db = TestDatabase::new();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let output = agora(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("JWT_SECRET", SECRET)
+        .env("PORT", port.to_string())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(&port.to_string()) && stderr.contains("in use"), "{stderr}");
+}
+
+#[test]
+fn invalid_configuration_and_a_missing_secret_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_port = agora(dir.path()).env("PORT", "eighty").output().unwrap();
+    assert!(!bad_port.status.success());
+    let stderr = stderr_of(&bad_port);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("PORT") && stderr.contains("environment variable"), "{stderr}");
+
+    let db = TestDatabase::new();
+    let no_secret = agora(dir.path()).env("DATABASE_URL", db.url()).env("PORT", free_port().to_string()).output().unwrap();
+    assert!(!no_secret.status.success());
+    let stderr = stderr_of(&no_secret);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("JWT_SECRET"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_is_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("postgres://agora:hunter2@127.0.0.1:{}/agora", free_port());
+    let output = agora(dir.path()).env("DATABASE_URL", &url).env("JWT_SECRET", SECRET).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("127.0.0.1"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "the password must not be printed: {stderr}");
+}
+
+fn serve(db: &TestDatabase, port: u16) -> Child {
+    let dir = tempfile::tempdir().unwrap();
+    let child = agora(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("JWT_SECRET", SECRET)
+        .env("PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "agora did not start listening");
+        thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+fn signal_and_wait(mut child: Child, signal: &str) -> std::process::ExitStatus {
+    let killed = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "agora did not stop after {signal}");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn sigterm_and_sigint_stop_the_server_with_exit_code_zero() {
+    let db = TestDatabase::new();
+    for signal in ["-TERM", "-INT"] {
+        let port = free_port();
+        let child = serve(&db, port);
+        let status = signal_and_wait(child, signal);
+        assert_eq!(status.code(), Some(0), "after {signal}");
+        assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "still listening after {signal}");
+    }
+}
