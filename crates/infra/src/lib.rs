@@ -13,6 +13,8 @@
 mod catalog;
 mod db;
 mod error;
+#[cfg(test)]
+mod fixture;
 mod likes;
 pub mod local_pg;
 pub mod migrations;

@@ -1,49 +1,17 @@
-use diesel::prelude::*;
 use domain::{
-    DomainError, Email, LikeRepository, NewPost, NewUser, PageLimit, PageRequest, PasswordHash,
-    PostContent, PostId, PostRepository, PostTitle, UserId, UserName, UserRepository,
+    DomainError, LikeRepository, PageLimit, PageRequest, PostId, PostRepository, UserId,
+    UserRepository,
 };
 
-use super::PgLikeRepository;
-use crate::testing::TestDatabase;
-use crate::{PgPostRepository, PgUserRepository};
-
-struct Fixture {
-    db: TestDatabase,
-    users: PgUserRepository,
-    posts: PgPostRepository,
-    likes: PgLikeRepository,
-}
+use crate::fixture::Fixture;
 
 fn fixture() -> Fixture {
-    let db = TestDatabase::new();
-    let database = db.database();
-    Fixture {
-        users: PgUserRepository::new(database.clone()),
-        posts: PgPostRepository::new(database.clone()),
-        likes: PgLikeRepository::new(database),
-        db,
-    }
+    Fixture::new()
 }
 
 impl Fixture {
-    async fn user(&self, name: &str) -> UserId {
-        let user = NewUser {
-            name: UserName::parse(name).unwrap(),
-            email: Email::parse(&format!("{}@example.com", name.to_lowercase())).unwrap(),
-            password_hash: PasswordHash::new("$2b$04$hash"),
-        };
-        self.users.insert(user).await.unwrap().id
-    }
-
-    async fn post(&self, author: UserId) -> PostId {
-        let post = NewPost {
-            author_id: author,
-            title: PostTitle::parse("Title").unwrap(),
-            content: PostContent::parse("Content").unwrap(),
-            published: true,
-        };
-        self.posts.insert(post).await.unwrap().post.id
+    async fn published(&self, author: UserId) -> PostId {
+        self.post(author, "Title", "Content", true).await
     }
 
     async fn like_count(&self, post: PostId) -> i64 {
@@ -55,16 +23,6 @@ impl Fixture {
             .post
             .like_count
     }
-
-    /// The number of `likes` rows, counted independently of the counter.
-    fn like_rows(&self, post: PostId) -> i64 {
-        let mut conn = PgConnection::establish(self.db.url()).unwrap();
-        crate::schema::likes::table
-            .filter(crate::schema::likes::post_id.eq(post.get()))
-            .count()
-            .get_result(&mut conn)
-            .unwrap()
-    }
 }
 
 #[tokio::test]
@@ -72,7 +30,7 @@ async fn like_and_unlike_are_idempotent_and_return_the_count() {
     let f = fixture();
     let ada = f.user("Ada").await;
     let bob = f.user("Bob").await;
-    let post = f.post(ada).await;
+    let post = f.published(ada).await;
     assert_eq!(f.likes.like(bob, post).await.unwrap(), 1);
     assert_eq!(f.likes.like(bob, post).await.unwrap(), 1);
     assert_eq!(f.likes.like(ada, post).await.unwrap(), 2);
@@ -102,8 +60,8 @@ async fn deleting_a_liker_lowers_the_count_of_every_post_they_liked() {
     let ada = f.user("Ada").await;
     let bob = f.user("Bob").await;
     let carol = f.user("Carol").await;
-    let first = f.post(ada).await;
-    let second = f.post(carol).await;
+    let first = f.published(ada).await;
+    let second = f.published(carol).await;
     for (user, post) in [(bob, first), (carol, first), (bob, second), (ada, second)] {
         f.likes.like(user, post).await.unwrap();
     }
@@ -128,7 +86,7 @@ async fn deleting_a_liker_lowers_the_count_of_every_post_they_liked() {
 async fn likers_are_paged_most_recent_first() {
     let f = fixture();
     let author = f.user("Author").await;
-    let post = f.post(author).await;
+    let post = f.published(author).await;
     let mut likers = Vec::new();
     for n in 0..5 {
         let user = f.user(&format!("Liker{n}")).await;

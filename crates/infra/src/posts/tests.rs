@@ -1,57 +1,15 @@
 use domain::{
-    Email, LikeRepository, NewPost, NewUser, PageLimit, PageRequest, PasswordHash, PostChanges,
-    PostContent, PostFilter, PostId, PostRepository, PostTitle, UserId, UserName, UserRepository,
+    LikeRepository, NewPost, PageLimit, PageRequest, PostChanges, PostContent, PostFilter, PostId,
+    PostRepository, PostTitle, UserId,
 };
 
-use super::PgPostRepository;
-use crate::testing::TestDatabase;
-use crate::{PgLikeRepository, PgUserRepository};
-
-struct Fixture {
-    _db: TestDatabase,
-    users: PgUserRepository,
-    posts: PgPostRepository,
-    likes: PgLikeRepository,
-}
+use crate::fixture::Fixture;
 
 fn fixture() -> Fixture {
-    let db = TestDatabase::new();
-    let database = db.database();
-    Fixture {
-        users: PgUserRepository::new(database.clone()),
-        posts: PgPostRepository::new(database.clone()),
-        likes: PgLikeRepository::new(database),
-        _db: db,
-    }
+    Fixture::new()
 }
 
 impl Fixture {
-    async fn user(&self, name: &str) -> UserId {
-        self.users
-            .insert(NewUser {
-                name: UserName::parse(name).unwrap(),
-                email: Email::parse(&format!("{}@example.com", name.to_lowercase())).unwrap(),
-                password_hash: PasswordHash::new("$2b$04$hash"),
-            })
-            .await
-            .unwrap()
-            .id
-    }
-
-    async fn post(&self, author: UserId, title: &str, content: &str, published: bool) -> PostId {
-        self.posts
-            .insert(NewPost {
-                author_id: author,
-                title: PostTitle::parse(title).unwrap(),
-                content: PostContent::parse(content).unwrap(),
-                published,
-            })
-            .await
-            .unwrap()
-            .post
-            .id
-    }
-
     async fn titles(&self, filter: PostFilter, viewer: Option<UserId>) -> Vec<String> {
         let page = PageRequest {
             limit: PageLimit::new(100).unwrap(),

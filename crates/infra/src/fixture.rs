@@ -1,0 +1,67 @@
+//! Repositories over one fresh test database, with shorthands for the rows
+//! the post and like tests need.
+
+use diesel::prelude::*;
+use domain::{
+    Email, NewPost, NewUser, PasswordHash, PostContent, PostId, PostRepository, PostTitle, UserId,
+    UserName, UserRepository,
+};
+
+use crate::testing::TestDatabase;
+use crate::{PgLikeRepository, PgPostRepository, PgUserRepository};
+
+pub(crate) struct Fixture {
+    pub(crate) db: TestDatabase,
+    pub(crate) users: PgUserRepository,
+    pub(crate) posts: PgPostRepository,
+    pub(crate) likes: PgLikeRepository,
+}
+
+impl Fixture {
+    pub(crate) fn new() -> Self {
+        let db = TestDatabase::new();
+        let database = db.database();
+        Self {
+            users: PgUserRepository::new(database.clone()),
+            posts: PgPostRepository::new(database.clone()),
+            likes: PgLikeRepository::new(database),
+            db,
+        }
+    }
+
+    /// A user called `name`, with the email `<name>@example.com`.
+    pub(crate) async fn user(&self, name: &str) -> UserId {
+        let user = NewUser {
+            name: UserName::parse(name).unwrap(),
+            email: Email::parse(&format!("{}@example.com", name.to_lowercase())).unwrap(),
+            password_hash: PasswordHash::new("$2b$04$hash"),
+        };
+        self.users.insert(user).await.unwrap().id
+    }
+
+    pub(crate) async fn post(
+        &self,
+        author: UserId,
+        title: &str,
+        content: &str,
+        published: bool,
+    ) -> PostId {
+        let post = NewPost {
+            author_id: author,
+            title: PostTitle::parse(title).unwrap(),
+            content: PostContent::parse(content).unwrap(),
+            published,
+        };
+        self.posts.insert(post).await.unwrap().post.id
+    }
+
+    /// The number of `likes` rows of a post, counted apart from `like_count`.
+    pub(crate) fn like_rows(&self, post: PostId) -> i64 {
+        let mut conn = PgConnection::establish(self.db.url()).unwrap();
+        crate::schema::likes::table
+            .filter(crate::schema::likes::post_id.eq(post.get()))
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    }
+}
