@@ -70,6 +70,10 @@ impl Database {
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(checkout_timeout)
+            // r2d2 would run `SELECT 1` before every checkout: a second round
+            // trip per query. A dead connection instead fails its one query
+            // (503, as ClosedConnection) and r2d2 discards it as broken.
+            .test_on_check_out(false)
             .connection_customizer(Box::new(SessionSettings))
             .error_handler(Box::new(LogPoolErrors))
             .build_unchecked(ConnectionManager::new(url));
