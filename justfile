@@ -47,6 +47,18 @@ lint:
 ci:
     bash .ci/run
 
+# Rewrite docs/openapi.json from the code (the api crate's snapshot test compares them).
+openapi:
+    UPDATE_OPENAPI=1 cargo test --quiet -p api --test http openapi::the_committed_document_is_what_is_served
+
+# Run the Postman collection with newman against a fresh server.
+postman *ARGS:
+    scripts/postman {{ARGS}}
+
+# Fuzz the API against its OpenAPI document with schemathesis, on a fresh server.
+fuzz-api *ARGS:
+    scripts/fuzz-api {{ARGS}}
+
 # Query plans of the list endpoints on 100,000 seeded posts (rolled back afterwards).
 explain:
     cargo run --quiet -- with-db -- sh -c 'psql "$DATABASE_URL" -f bench/explain-lists.sql'

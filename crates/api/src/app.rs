@@ -8,11 +8,13 @@ use actix_web::{
     web::{self, Data},
 };
 use domain::{AccountService, HealthCheck, LikeService, PostService};
+use utoipa::OpenApi;
 
 use crate::{
-    handlers::health::Readiness,
+    handlers::{docs::ApiDocs, health::Readiness},
     login_guard::ThrottledLogin,
     middleware::{cors, problem_fallback, request_context},
+    openapi::ApiDoc,
     rejections,
     routes::{no_route, routes},
     settings::{HttpSettings, InvalidOrigin},
@@ -38,6 +40,7 @@ pub struct HttpApp {
     likes: Data<LikeService>,
     login: Data<ThrottledLogin>,
     readiness: Data<Readiness>,
+    docs: Data<ApiDocs>,
     cors_origins: Arc<[String]>,
 }
 
@@ -55,6 +58,7 @@ impl HttpApp {
                 check: services.health,
                 timeout: settings.readiness_timeout,
             }),
+            docs: Data::new(ApiDocs::new(ApiDoc::openapi())),
             cors_origins,
         })
     }
@@ -78,6 +82,7 @@ impl HttpApp {
             .app_data(self.likes.clone())
             .app_data(self.login.clone())
             .app_data(self.readiness.clone())
+            .app_data(self.docs.clone())
             .app_data(rejections::json_config())
             .app_data(rejections::form_config())
             .app_data(rejections::payload_config())
@@ -94,17 +99,23 @@ impl HttpApp {
     }
 }
 
-/// Binds the application to `listener` with one worker per core. The server
-/// stops on SIGINT/SIGTERM: it stops accepting, lets in-flight requests
-/// finish (up to actix's 30 second grace period), then resolves.
+/// Binds the application to `listener` with one worker per core. When
+/// `shutdown` resolves the server stops accepting, lets in-flight requests
+/// finish (up to actix's 30 second grace period), then resolves. The caller
+/// decides what stops it (the binary: SIGINT or SIGTERM), so both signals
+/// are graceful; actix's own handling would drop requests on SIGINT.
 ///
 /// Errors: an invalid CORS origin (`InvalidInput`), or a listener actix cannot use.
 pub fn server(
     listener: TcpListener,
     services: Services,
     settings: HttpSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<Server> {
     let app = HttpApp::new(services, settings)
         .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
-    Ok(HttpServer::new(move || app.build()).listen(listener)?.run())
+    Ok(HttpServer::new(move || app.build())
+        .shutdown_signal(shutdown)
+        .listen(listener)?
+        .run())
 }

@@ -1,5 +1,6 @@
 //! Request and response bodies, and their conversions to and from domain types.
 
+mod lengths;
 mod likes;
 mod login;
 mod page;
@@ -8,7 +9,7 @@ mod time;
 mod users;
 
 pub(crate) use likes::{LikeStateBody, LikerBody};
-pub(crate) use login::{Credentials, TokenBody};
-pub(crate) use page::{PageBody, PageQuery, PostListQuery};
-pub(crate) use posts::{NewPostBody, PatchPostBody, PostBody, ReplacePostBody};
+pub(crate) use login::{Credentials, JsonCredentials, PasswordForm, TokenBody, TokenType};
+pub(crate) use page::{LikerPage, PageBody, PageQuery, PostListQuery, PostPage};
+pub(crate) use posts::{AuthorBody, NewPostBody, PatchPostBody, PostBody, ReplacePostBody};
 pub(crate) use users::{AccountBody, ProfileBody, RegisterBody, UpdateAccountBody};

@@ -1,5 +1,6 @@
 //! One function per route: extract, call one use case, map the result.
 
+pub(crate) mod docs;
 pub(crate) mod health;
 pub(crate) mod likes;
 pub(crate) mod login;

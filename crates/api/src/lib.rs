@@ -12,6 +12,7 @@ mod error;
 mod handlers;
 mod login_guard;
 mod middleware;
+mod openapi;
 mod problem;
 mod rejections;
 mod routes;

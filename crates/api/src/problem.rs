@@ -5,14 +5,45 @@ use actix_web::{
     http::{StatusCode, header::CONTENT_TYPE},
 };
 use serde::Serialize;
-use serde_json::json;
+use utoipa::ToSchema;
 
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
 
+/// An RFC 9457 problem: the body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Problem {
+    /// Always `about:blank`: the status code says what kind of problem it is.
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
+    kind: &'static str,
+    /// The status code's reason phrase.
+    #[schema(example = "Not Found")]
+    title: &'static str,
+    /// The HTTP status code, repeated.
+    #[schema(minimum = 400, maximum = 599, example = 404)]
+    status: u16,
+    /// What went wrong, for people; never anything internal.
+    #[schema(example = "post not found")]
+    detail: String,
+}
+
+/// A 422: a problem that names every broken rule.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ValidationProblem {
+    #[serde(flatten)]
+    problem: Problem,
+    /// One entry per broken rule.
+    #[schema(min_items = 1)]
+    errors: Vec<FieldProblem>,
+}
+
 /// One broken rule of a 422, named by the input field it concerns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub(crate) struct FieldProblem {
+    /// The body field or query parameter at fault, or `body` for the body as a whole.
+    #[schema(example = "title")]
     pub field: String,
+    #[schema(example = "must not be empty")]
     pub message: String,
 }
 
@@ -24,16 +55,22 @@ pub(crate) fn builder(status: StatusCode) -> HttpResponseBuilder {
 }
 
 pub(crate) fn body(status: StatusCode, detail: &str, errors: &[FieldProblem]) -> String {
-    let mut problem = json!({
-        "type": "about:blank",
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    if !errors.is_empty() {
-        problem["errors"] = json!(errors);
+    let problem = Problem {
+        kind: "about:blank",
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        detail: detail.to_owned(),
+    };
+    // Plain strings and numbers always serialise; the default is unreachable.
+    if errors.is_empty() {
+        serde_json::to_string(&problem)
+    } else {
+        serde_json::to_string(&ValidationProblem {
+            problem,
+            errors: errors.to_vec(),
+        })
     }
-    problem.to_string()
+    .unwrap_or_default()
 }
 
 pub(crate) fn is_problem(response: &HttpResponse<impl Sized>) -> bool {

@@ -8,7 +8,7 @@ use actix_web::{
 
 use crate::{
     error::ApiError,
-    handlers::{health, likes, login, posts, users},
+    handlers::{docs, health, likes, login, posts, users},
 };
 
 pub(crate) fn routes(config: &mut ServiceConfig) {
@@ -61,6 +61,15 @@ pub(crate) fn routes(config: &mut ServiceConfig) {
         .service(resource(
             "/health/ready",
             [(M::GET, web::to(health::ready))],
+        ))
+        .service(resource(
+            docs::OPENAPI_PATH,
+            [(M::GET, web::to(docs::openapi))],
+        ))
+        .service(resource("/docs", [(M::GET, web::to(docs::to_docs))]))
+        .service(resource(
+            "/docs/{file:.*}",
+            [(M::GET, web::to(docs::swagger_ui))],
         ));
 }
 

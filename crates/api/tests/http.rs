@@ -9,6 +9,7 @@ mod http {
     mod errors;
     mod likes;
     mod login;
+    mod openapi;
     mod operations;
     mod posts;
     mod support;

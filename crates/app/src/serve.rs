@@ -19,6 +19,16 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
         settings.database.pool_size,
         settings.database.timeout,
     )?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    // Signal handlers go in before the port opens: a client that can connect
+    // can also stop the server gracefully, never by the default kill.
+    let shutdown = {
+        let _runtime = runtime.enter();
+        shutdown_signal().context("listening for SIGINT and SIGTERM")?
+    };
     let listener = bind(&settings.host, settings.port)?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
 
@@ -26,12 +36,9 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
         cors_allowed_origins: settings.cors_allowed_origins.clone(),
         ..api::HttpSettings::default()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
     runtime.block_on(async move {
-        api::server(listener, wiring::services(database, hasher, tokens), http)?.await
+        let services = wiring::services(database, hasher, tokens);
+        api::server(listener, services, http, shutdown)?.await
     })?;
     tracing::info!("stopped serving");
     drop(target);
@@ -65,4 +72,19 @@ fn jwt_secret(settings: &Settings, local_database: bool) -> anyhow::Result<Strin
         "JWT_SECRET is not set: using a random one for this run, so tokens will not survive a restart"
     );
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Registers for SIGINT (Ctrl-C) and SIGTERM now; the future resolves on
+/// the first of them. Needs to run inside the runtime.
+fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        let name = tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        };
+        tracing::info!("{name} received: finishing in-flight requests, then stopping");
+    })
 }

@@ -1,11 +1,16 @@
 use domain::{LikeState, Liker};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{posts::AuthorBody, time::rfc3339};
 
-#[derive(Debug, Serialize)]
+/// Whether the caller now likes the post, and its like count.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LikeState)]
 pub(crate) struct LikeStateBody {
+    #[schema(example = 1)]
     post_id: i64,
+    #[schema(minimum = 0)]
     like_count: i64,
     liked: bool,
 }
@@ -20,9 +25,12 @@ impl From<LikeState> for LikeStateBody {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// Someone who likes a post, and since when.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Liker)]
 pub(crate) struct LikerBody {
     user: AuthorBody,
+    #[schema(format = DateTime)]
     liked_at: String,
 }
 

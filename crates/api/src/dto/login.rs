@@ -2,6 +2,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use domain::{AccessToken, DomainError, FieldError};
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::error::ApiError;
 
@@ -13,16 +14,25 @@ pub(crate) struct Credentials {
     pub password: String,
 }
 
-/// RFC 6749 §4.3.2 fields; `grant_type`, `scope` and client ids are ignored.
-#[derive(Deserialize)]
-struct PasswordForm {
+/// The OAuth2 password grant (RFC 6749 §4.3.2): what Swagger UI's Authorize
+/// button sends. `grant_type`, `scope` and client credentials are ignored.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = LoginForm)]
+pub(crate) struct PasswordForm {
+    /// The account's email address.
+    #[schema(value_type = String, required = true, format = Email, example = "ada@example.com")]
     username: Option<String>,
+    #[schema(value_type = String, required = true, format = Password, example = "correct horse")]
     password: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct JsonCredentials {
+/// Credentials as JSON.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = LoginJson)]
+pub(crate) struct JsonCredentials {
+    #[schema(format = Email, example = "ada@example.com")]
     email: String,
+    #[schema(format = Password, example = "correct horse")]
     password: String,
 }
 
@@ -72,19 +82,29 @@ impl Credentials {
     }
 }
 
-/// RFC 6749 §5.1 access token response.
-#[derive(Serialize)]
+/// An access token (RFC 6749 §5.1): send it as `Authorization: Bearer <access_token>`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Token)]
 pub(crate) struct TokenBody {
+    /// A signed JWT (HS256).
     access_token: String,
-    token_type: &'static str,
+    token_type: TokenType,
+    /// Seconds until the token expires.
+    #[schema(minimum = 1, example = 1800)]
     expires_in: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum TokenType {
+    Bearer,
 }
 
 impl From<AccessToken> for TokenBody {
     fn from(token: AccessToken) -> Self {
         Self {
             access_token: token.token,
-            token_type: "bearer",
+            token_type: TokenType::Bearer,
             expires_in: token.expires_in_seconds,
         }
     }

@@ -1,11 +1,26 @@
 use domain::{Cursor, DomainError, FieldError, Page, PageLimit, PageRequest, UserId};
 use serde::{Deserialize, Serialize};
+use utoipa::{
+    IntoParams, PartialSchema, ToSchema,
+    openapi::{ArrayBuilder, ObjectBuilder, Ref, RefOr, Type, schema::Schema},
+};
+
+use super::lengths::too_long;
+use crate::openapi::fields;
+
+/// The longest `search` text, in characters as sent; the domain enforces the
+/// same limit once the text is trimmed.
+const MAX_SEARCH_CHARS: usize = 200;
 
 /// `?limit=&cursor=`. Parameters arrive as text so that a bad value is a
 /// 422 naming its parameter rather than a bare deserialisation failure.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PageQuery {
+    #[param(schema_with = fields::limit)]
     limit: Option<String>,
+    /// Where the page starts: the `next_cursor` of the page before. Opaque;
+    /// absent for the first page.
     cursor: Option<String>,
 }
 
@@ -48,11 +63,21 @@ impl PageQuery {
 }
 
 /// `GET /posts`: a page, with an optional search text and author.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PostListQuery {
+    #[param(schema_with = fields::limit)]
     limit: Option<String>,
+    /// Where the page starts: the `next_cursor` of the page before. Opaque;
+    /// absent for the first page.
     cursor: Option<String>,
+    /// Only posts whose title or content contains this text, compared
+    /// case-insensitively; `%` and `_` match themselves. Trimmed; blank means no
+    /// filter. No NUL characters.
+    #[param(max_length = 200, pattern = r"^[^\u0000]*$")]
     search: Option<String>,
+    /// Only this user's posts.
+    #[param(value_type = Option<i64>)]
     author_id: Option<String>,
 }
 
@@ -82,6 +107,7 @@ impl PostListQuery {
                 })
                 .ok()
         });
+        errors.extend(too_long("search", self.search.as_deref(), MAX_SEARCH_CHARS));
         reject_any(errors)?;
         Ok(PostListing {
             search: self.search,
@@ -105,10 +131,50 @@ fn reject_any(errors: Vec<FieldError>) -> Result<(), DomainError> {
     }
 }
 
+/// What the page types are called where utoipa's macros read them: a
+/// generic type there would need utoipa's own derive.
+pub(crate) type PostPage = PageBody<super::PostBody>;
+pub(crate) type LikerPage = PageBody<super::LikerBody>;
+
 #[derive(Debug, Serialize)]
 pub(crate) struct PageBody<T> {
     items: Vec<T>,
     next_cursor: Option<String>,
+}
+
+/// Written out rather than derived: utoipa's derive would copy the item
+/// schema into every page instead of referring to it, and name the page
+/// `PageBody_Post` rather than `PostPage`.
+impl<T: ToSchema> PartialSchema for PageBody<T> {
+    fn schema() -> RefOr<Schema> {
+        let items = ArrayBuilder::new().items(Ref::from_schema_name(T::name()));
+        let next_cursor = ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::String,
+                Type::Null,
+            ]))
+            .description(Some(
+                "Pass it as `cursor` to read the next page; null on the last page.",
+            ));
+        ObjectBuilder::new()
+            .description(Some("One page of a newest-first list."))
+            .property("items", items)
+            .property("next_cursor", next_cursor)
+            .required("items")
+            .required("next_cursor")
+            .into()
+    }
+}
+
+impl<T: ToSchema> ToSchema for PageBody<T> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        format!("{}Page", T::name()).into()
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
 }
 
 impl<T> PageBody<T> {

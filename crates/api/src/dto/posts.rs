@@ -1,13 +1,24 @@
-use domain::{Author, PostInput, PostPatch, PostView};
+use domain::{Author, DomainError, PostInput, PostPatch, PostTitle, PostView};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::time::rfc3339;
+use super::{
+    lengths::{reject_any, too_long},
+    time::rfc3339,
+};
+use crate::openapi::fields;
 
-#[derive(Debug, Deserialize)]
+/// A new post.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewPost)]
 pub(crate) struct NewPostBody {
+    #[schema(schema_with = fields::title)]
     title: String,
+    #[schema(schema_with = fields::content)]
     content: String,
+    /// False keeps the post a draft that only its author sees.
     #[serde(default = "published_unless_said_otherwise")]
+    #[schema(default = true)]
     published: bool,
 }
 
@@ -15,61 +26,92 @@ fn published_unless_said_otherwise() -> bool {
     true
 }
 
-impl From<NewPostBody> for PostInput {
-    fn from(body: NewPostBody) -> Self {
-        Self {
+impl TryFrom<NewPostBody> for PostInput {
+    type Error = DomainError;
+
+    fn try_from(body: NewPostBody) -> Result<Self, DomainError> {
+        reject_any([too_long("title", Some(&body.title), PostTitle::MAX_CHARS)])?;
+        Ok(Self {
             title: body.title,
             content: body.content,
             published: body.published,
-        }
+        })
     }
 }
 
 /// A full replacement: every field is required.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = PostReplacement)]
 pub(crate) struct ReplacePostBody {
+    #[schema(schema_with = fields::title)]
     title: String,
+    #[schema(schema_with = fields::content)]
     content: String,
+    /// False makes the post a draft that only its author sees.
     published: bool,
 }
 
-impl From<ReplacePostBody> for PostInput {
-    fn from(body: ReplacePostBody) -> Self {
-        Self {
+impl TryFrom<ReplacePostBody> for PostInput {
+    type Error = DomainError;
+
+    fn try_from(body: ReplacePostBody) -> Result<Self, DomainError> {
+        reject_any([too_long("title", Some(&body.title), PostTitle::MAX_CHARS)])?;
+        Ok(Self {
             title: body.title,
             content: body.content,
             published: body.published,
-        }
+        })
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// Any subset of a post's fields; absent or null fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = PostPatch)]
 pub(crate) struct PatchPostBody {
+    #[schema(schema_with = fields::optional_title)]
     title: Option<String>,
+    #[schema(schema_with = fields::optional_content)]
     content: Option<String>,
     published: Option<bool>,
 }
 
-impl From<PatchPostBody> for PostPatch {
-    fn from(body: PatchPostBody) -> Self {
-        Self {
+impl TryFrom<PatchPostBody> for PostPatch {
+    type Error = DomainError;
+
+    fn try_from(body: PatchPostBody) -> Result<Self, DomainError> {
+        reject_any([too_long(
+            "title",
+            body.title.as_deref(),
+            PostTitle::MAX_CHARS,
+        )])?;
+        Ok(Self {
             title: body.title,
             content: body.content,
             published: body.published,
-        }
+        })
     }
 }
 
-#[derive(Debug, Serialize)]
+/// A post as the caller sees it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Post)]
 pub(crate) struct PostBody {
+    #[schema(example = 1)]
     id: i64,
+    #[schema(example = "Hello, Agora")]
     title: String,
+    #[schema(example = "My first post.")]
     content: String,
+    /// False for a draft, which only its author sees.
     published: bool,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
     author: AuthorBody,
+    #[schema(minimum = 0)]
     like_count: i64,
+    /// Whether the caller likes the post; always false for anonymous callers.
     liked_by_me: bool,
 }
 
@@ -91,9 +133,12 @@ impl From<PostView> for PostBody {
 }
 
 /// A user as shown beside their posts and likes.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Author)]
 pub(crate) struct AuthorBody {
+    #[schema(example = 1)]
     id: i64,
+    #[schema(example = "Ada Lovelace")]
     name: String,
 }
 

@@ -1,50 +1,76 @@
-use domain::{AccountUpdate, Registration, User, UserProfile};
+use domain::{AccountUpdate, DomainError, Registration, User, UserName, UserProfile};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::time::rfc3339;
+use super::{
+    lengths::{reject_any, too_long},
+    time::rfc3339,
+};
+use crate::openapi::fields;
 
-/// No `Debug`: it holds a password.
-#[derive(Deserialize)]
+/// A new account.
+// No `Debug`: it holds a password.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = Registration)]
 pub(crate) struct RegisterBody {
+    #[schema(schema_with = fields::name)]
     name: String,
+    #[schema(schema_with = fields::email)]
     email: String,
+    #[schema(schema_with = fields::new_password)]
     password: String,
 }
 
-impl From<RegisterBody> for Registration {
-    fn from(body: RegisterBody) -> Self {
-        Self {
+impl TryFrom<RegisterBody> for Registration {
+    type Error = DomainError;
+
+    fn try_from(body: RegisterBody) -> Result<Self, DomainError> {
+        reject_any([too_long("name", Some(&body.name), UserName::MAX_CHARS)])?;
+        Ok(Self {
             name: body.name,
             email: body.email,
             password: body.password,
-        }
+        })
     }
 }
 
-/// No `Debug`: it holds passwords.
-#[derive(Deserialize)]
+/// Changes to the caller's account; absent or null fields stay as they are.
+// No `Debug`: it holds passwords.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = AccountUpdate)]
 pub(crate) struct UpdateAccountBody {
+    #[schema(schema_with = fields::optional_name)]
     name: Option<String>,
+    #[schema(schema_with = fields::optional_new_password)]
     password: Option<String>,
+    #[schema(schema_with = fields::current_password)]
     current_password: Option<String>,
 }
 
-impl From<UpdateAccountBody> for AccountUpdate {
-    fn from(body: UpdateAccountBody) -> Self {
-        Self {
+impl TryFrom<UpdateAccountBody> for AccountUpdate {
+    type Error = DomainError;
+
+    fn try_from(body: UpdateAccountBody) -> Result<Self, DomainError> {
+        reject_any([too_long("name", body.name.as_deref(), UserName::MAX_CHARS)])?;
+        Ok(Self {
             name: body.name,
             password: body.password,
             current_password: body.current_password,
-        }
+        })
     }
 }
 
 /// The caller's own account: the only place an email is shown.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Account)]
 pub(crate) struct AccountBody {
+    #[schema(example = 1)]
     id: i64,
+    #[schema(example = "Ada Lovelace")]
     name: String,
+    #[schema(format = Email, example = "ada@example.com")]
     email: String,
+    #[schema(format = DateTime)]
     created_at: String,
 }
 
@@ -60,11 +86,17 @@ impl From<User> for AccountBody {
 }
 
 /// What anyone may see of a user.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Profile)]
 pub(crate) struct ProfileBody {
+    #[schema(example = 1)]
     id: i64,
+    #[schema(example = "Ada Lovelace")]
     name: String,
+    #[schema(format = DateTime)]
     created_at: String,
+    /// Published posts only.
+    #[schema(minimum = 0)]
     post_count: i64,
 }
 

@@ -5,9 +5,26 @@ use actix_web::{
     web::{Data, Json},
 };
 use domain::HealthCheck;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::{error::ApiError, openapi::responses::Unavailable};
+
+/// A probe's answer when all is well.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Health {
+    status: HealthStatus,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum HealthStatus {
+    Ok,
+}
+
+const HEALTHY: Health = Health {
+    status: HealthStatus::Ok,
+};
 
 /// The storage check behind `/health/ready`, with the time it is given.
 pub(crate) struct Readiness {
@@ -15,15 +32,37 @@ pub(crate) struct Readiness {
     pub timeout: Duration,
 }
 
-/// The process is up and serving; says nothing of the storage, so that an
-/// orchestrator does not restart healthy processes during a database outage.
-pub(crate) async fn live() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+/// Liveness
+///
+/// The process is up and serving. It says nothing of the database, so that
+/// an orchestrator does not restart healthy processes during a database outage.
+#[utoipa::path(
+    get,
+    path = "/health/live",
+    operation_id = "live",
+    tag = "operations",
+    responses((status = 200, description = "Serving.", body = Health)),
+)]
+pub(crate) async fn live() -> Json<Health> {
+    Json(HEALTHY)
 }
 
-pub(crate) async fn ready(readiness: Data<Readiness>) -> Result<Json<Value>, ApiError> {
+/// Readiness
+///
+/// Ready to serve requests: the database answered within a second.
+#[utoipa::path(
+    get,
+    path = "/health/ready",
+    operation_id = "ready",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready.", body = Health),
+        (status = 503, response = Unavailable),
+    ),
+)]
+pub(crate) async fn ready(readiness: Data<Readiness>) -> Result<Json<Health>, ApiError> {
     match timeout(readiness.timeout, readiness.check.check()).await {
-        Ok(Ok(())) => Ok(Json(json!({ "status": "ok" }))),
+        Ok(Ok(())) => Ok(Json(HEALTHY)),
         Ok(Err(error)) => Err(ApiError::NotReady(error)),
         Err(_) => Err(ApiError::NotReadyInTime(readiness.timeout)),
     }

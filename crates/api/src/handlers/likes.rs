@@ -3,10 +3,28 @@ use domain::{LikeService, PostId};
 
 use crate::{
     auth::{AuthenticatedUser, MaybeUser},
-    dto::{LikeStateBody, LikerBody, PageBody, PageQuery},
+    dto::{LikeStateBody, LikerBody, LikerPage, PageBody, PageQuery},
     error::ApiError,
+    openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable, Unprocessable},
 };
 
+/// Like a post
+///
+/// Idempotent: liking a post twice counts once.
+#[utoipa::path(
+    put,
+    path = "/posts/{id}/like",
+    operation_id = "like_post",
+    tag = "likes",
+    params(("id" = i64, Path, description = "The post's id.")),
+    security(("oauth2" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller likes the post.", body = LikeStateBody),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(crate) async fn like(
     likes: Data<LikeService>,
     caller: AuthenticatedUser,
@@ -18,6 +36,23 @@ pub(crate) async fn like(
     Ok(Json(state.into()))
 }
 
+/// Unlike a post
+///
+/// Idempotent: unliking a post the caller does not like changes nothing.
+#[utoipa::path(
+    delete,
+    path = "/posts/{id}/like",
+    operation_id = "unlike_post",
+    tag = "likes",
+    params(("id" = i64, Path, description = "The post's id.")),
+    security(("oauth2" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller does not like the post.", body = LikeStateBody),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(crate) async fn unlike(
     likes: Data<LikeService>,
     caller: AuthenticatedUser,
@@ -29,6 +64,25 @@ pub(crate) async fn unlike(
     Ok(Json(state.into()))
 }
 
+/// Who likes a post
+///
+/// Newest like first.
+#[utoipa::path(
+    get,
+    path = "/posts/{id}/likes",
+    operation_id = "list_likers",
+    tag = "likes",
+    params(("id" = i64, Path, description = "The post's id."), PageQuery),
+    security((), ("oauth2" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of likers.", body = LikerPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(crate) async fn likers(
     likes: Data<LikeService>,
     viewer: MaybeUser,

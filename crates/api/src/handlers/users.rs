@@ -8,38 +8,114 @@ use super::created;
 use crate::{
     auth::{AuthenticatedUser, MaybeUser},
     dto::{
-        AccountBody, PageBody, PageQuery, PostBody, ProfileBody, RegisterBody, UpdateAccountBody,
+        AccountBody, PageBody, PageQuery, PostBody, PostPage, ProfileBody, RegisterBody,
+        UpdateAccountBody,
     },
     error::ApiError,
+    openapi::responses::{
+        BadRequest, Conflict, NotFound, PayloadTooLarge, Unauthorized, Unavailable, Unprocessable,
+        UnsupportedMediaType,
+    },
 };
 
+/// Register
+///
+/// Creates an account; log in with its email and password afterwards.
+#[utoipa::path(
+    post,
+    path = "/users",
+    operation_id = "register",
+    tag = "accounts",
+    request_body = RegisterBody,
+    responses(
+        (status = 201, description = "The new account.", body = AccountBody,
+            headers(("Location" = String, description = "`/users/{id}`: the new user's public profile."))),
+        (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(crate) async fn register(
     accounts: Data<AccountService>,
     body: Json<RegisterBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = accounts.register(body.into_inner().into()).await?;
+    let user = accounts.register(body.into_inner().try_into()?).await?;
     Ok(created(
         format!("/users/{}", user.id),
         AccountBody::from(user),
     ))
 }
 
-/// The extractor has just loaded the caller, so no use case is needed.
+/// Your account
+///
+/// The account the token belongs to.
+#[utoipa::path(
+    get,
+    path = "/users/me",
+    operation_id = "get_me",
+    tag = "accounts",
+    security(("oauth2" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's account.", body = AccountBody),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    ),
+)]
+// The extractor has just loaded the caller, so no use case is needed.
 pub(crate) async fn me(caller: AuthenticatedUser) -> Json<AccountBody> {
     Json(caller.0.into())
 }
 
+/// Change your account
+///
+/// Changes the name, the password, or both. Changing the password needs
+/// `current_password`; tokens issued before stay valid until they expire.
+#[utoipa::path(
+    patch,
+    path = "/users/me",
+    operation_id = "update_me",
+    tag = "accounts",
+    request_body = UpdateAccountBody,
+    security(("oauth2" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The account as changed.", body = AccountBody),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(crate) async fn update_me(
     accounts: Data<AccountService>,
     caller: AuthenticatedUser,
     body: Json<UpdateAccountBody>,
 ) -> Result<Json<AccountBody>, ApiError> {
     let user = accounts
-        .update(caller.id(), body.into_inner().into())
+        .update(caller.id(), body.into_inner().try_into()?)
         .await?;
     Ok(Json(user.into()))
 }
 
+/// Delete your account
+///
+/// Deletes the account with its posts and likes. Its tokens stop working.
+#[utoipa::path(
+    delete,
+    path = "/users/me",
+    operation_id = "delete_me",
+    tag = "accounts",
+    security(("oauth2" = []), ("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(crate) async fn delete_me(
     accounts: Data<AccountService>,
     caller: AuthenticatedUser,
@@ -48,6 +124,21 @@ pub(crate) async fn delete_me(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// A user's profile
+///
+/// What anyone may see of a user: never the email.
+#[utoipa::path(
+    get,
+    path = "/users/{id}",
+    operation_id = "get_user",
+    tag = "users",
+    params(("id" = i64, Path, description = "The user's id.")),
+    responses(
+        (status = 200, description = "The user's public profile.", body = ProfileBody),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(crate) async fn profile(
     accounts: Data<AccountService>,
     id: Path<i64>,
@@ -56,6 +147,26 @@ pub(crate) async fn profile(
     Ok(Json(profile.into()))
 }
 
+/// A user's posts
+///
+/// Their published posts, newest first; their drafts too when the caller is
+/// that user.
+#[utoipa::path(
+    get,
+    path = "/users/{id}/posts",
+    operation_id = "list_user_posts",
+    tag = "users",
+    params(("id" = i64, Path, description = "The author's id."), PageQuery),
+    security((), ("oauth2" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of posts.", body = PostPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(crate) async fn posts(
     posts: Data<PostService>,
     viewer: MaybeUser,

@@ -139,6 +139,32 @@ async fn broken_rules_are_a_422_listing_every_field() {
     assert_eq!(fields(&body), ["name", "email", "password"]);
 }
 
+/// The documented limits count the text as sent, whitespace around it included.
+#[actix_web::test]
+async fn a_name_title_or_search_over_its_limit_is_a_422_even_when_padded() {
+    let request = TestRequest::post().uri("/users").set_json(json!({
+        "name": format!(" {} ", "a".repeat(50)),
+        "email": "ada@example.com",
+        "password": "correct horse",
+    }));
+    let response = send(Mocks::default(), request).await;
+    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["name"]);
+
+    let request = TestRequest::post()
+        .uri("/posts")
+        .insert_header(bearer())
+        .set_json(json!({"title": format!("{}\n", "t".repeat(200)), "content": "x"}));
+    let response = send(Mocks::default().signed_in(ada()), request).await;
+    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["title"]);
+
+    let uri = format!("/posts?search=%20{}", "s".repeat(200));
+    let response = send(Mocks::default(), TestRequest::get().uri(&uri)).await;
+    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["search"]);
+}
+
 #[actix_web::test]
 async fn bad_query_values_are_a_422_naming_them() {
     let response = send(

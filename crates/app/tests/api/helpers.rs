@@ -22,7 +22,13 @@ pub async fn spawn_app() -> TestApp {
     let hasher = BcryptHasher::new(4).unwrap();
     let tokens = JwtTokenService::new(SECRET.as_bytes(), Duration::from_secs(1800)).unwrap();
     let services = app::wiring::services(db.database(), hasher, tokens);
-    let server = api::server(listener, services, api::HttpSettings::default()).unwrap();
+    let server = api::server(
+        listener,
+        services,
+        api::HttpSettings::default(),
+        std::future::pending(),
+    )
+    .unwrap();
     tokio::spawn(server);
     let client = Client::builder()
         .redirect(reqwest::redirect::Policy::none())

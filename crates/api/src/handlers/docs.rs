@@ -1,0 +1,60 @@
+//! The OpenAPI document and the Swagger UI that browses it, whose files are
+//! compiled into the binary so that the docs work without internet access.
+
+use std::sync::Arc;
+
+use actix_web::{
+    HttpResponse,
+    http::header::LOCATION,
+    web::{Data, Path},
+};
+use domain::DomainError;
+use utoipa::openapi::OpenApi;
+use utoipa_swagger_ui::Config;
+
+use crate::error::ApiError;
+
+/// Where the document is served, and where Swagger UI reads it.
+pub(crate) const OPENAPI_PATH: &str = "/openapi.json";
+const DOCS_PATH: &str = "/docs/";
+
+/// What the docs routes serve, built once per application.
+pub(crate) struct ApiDocs {
+    pub openapi: OpenApi,
+    pub swagger: Arc<Config<'static>>,
+}
+
+impl ApiDocs {
+    pub(crate) fn new(openapi: OpenApi) -> Self {
+        Self {
+            openapi,
+            swagger: Arc::new(Config::new([OPENAPI_PATH])),
+        }
+    }
+}
+
+pub(crate) async fn openapi(docs: Data<ApiDocs>) -> HttpResponse {
+    HttpResponse::Ok().json(&docs.openapi)
+}
+
+/// Swagger UI's page loads its scripts relative to its own address, so it
+/// must be read from `/docs/`.
+pub(crate) async fn to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((LOCATION, DOCS_PATH))
+        .finish()
+}
+
+/// `file` is empty for the page itself.
+pub(crate) async fn swagger_ui(
+    docs: Data<ApiDocs>,
+    file: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let file = file.into_inner();
+    let found = utoipa_swagger_ui::serve(&file, docs.swagger.clone())
+        .map_err(|error| DomainError::unexpected(error.to_string()))?
+        .ok_or_else(|| ApiError::NotFound(format!("no such file in the docs: {file}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(found.content_type)
+        .body(found.bytes.into_owned()))
+}

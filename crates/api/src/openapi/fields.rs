@@ -1,0 +1,167 @@
+//! Schemas of the text fields whose rules live in the domain's value types,
+//! built from the domain's own limits so the document cannot drift from them.
+//!
+//! The patterns say in JSON Schema what the domain checks in code: no control
+//! characters, and not blank once trimmed. They avoid `\s` and `\p{..}`, whose
+//! meaning differs between the regex engines that read them (ECMA-262 in
+//! browsers, Python's `re` in test tools): each class is spelled out.
+
+use domain::{Email, PageLimit, Password, PostContent, PostTitle, UserName};
+use utoipa::openapi::{
+    KnownFormat, ObjectBuilder, SchemaFormat, Type,
+    schema::{Schema, SchemaType},
+};
+
+/// Characters Rust's `str::trim` removes (Unicode `White_Space`).
+const WHITESPACE: &str =
+    r"[\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+/// Anything but a control character (Unicode category Cc).
+const NOT_CONTROL: &str = r"[^\u0000-\u001f\u007f-\u009f]";
+/// Anything but a control character, tab and line breaks excepted.
+const NOT_CONTROL_BUT_LINES: &str = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]";
+/// Neither a control character nor whitespace.
+const SOLID: &str =
+    r"[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+
+/// One line of text that is trimmed, then must hold no control characters
+/// and at least one other character.
+fn one_line_pattern() -> String {
+    format!("^{WHITESPACE}*{SOLID}({NOT_CONTROL}*{SOLID})?{WHITESPACE}*$")
+}
+
+/// Multi-line text kept as written: tabs and line breaks are the only
+/// control characters allowed, and one character must not be whitespace.
+fn multi_line_pattern() -> String {
+    format!("^{NOT_CONTROL_BUT_LINES}*{SOLID}{NOT_CONTROL_BUT_LINES}*$")
+}
+
+fn text(nullable: bool) -> ObjectBuilder {
+    let schema_type = if nullable {
+        SchemaType::from_iter([Type::String, Type::Null])
+    } else {
+        SchemaType::new(Type::String)
+    };
+    ObjectBuilder::new().schema_type(schema_type)
+}
+
+fn name_with(nullable: bool) -> Schema {
+    text(nullable)
+        .description(Some(
+            "Display name: 1 to 50 characters once leading and trailing whitespace is \
+             trimmed (it is stored trimmed), no control characters.",
+        ))
+        .min_length(Some(1))
+        .max_length(Some(UserName::MAX_CHARS))
+        .pattern(Some(one_line_pattern()))
+        .examples(["Ada Lovelace"])
+        .into()
+}
+
+pub(crate) fn name() -> Schema {
+    name_with(false)
+}
+
+pub(crate) fn optional_name() -> Schema {
+    name_with(true)
+}
+
+pub(crate) fn email() -> Schema {
+    text(false)
+        .description(Some(
+            "Email address, compared case-insensitively and stored lower-cased; \
+             at most 254 characters, `local@domain` with a dotted domain.",
+        ))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(Email::MAX_LEN))
+        .examples(["ada@example.com"])
+        .into()
+}
+
+fn password_with(nullable: bool, description: &str) -> Schema {
+    text(nullable)
+        .description(Some(description))
+        .format(Some(SchemaFormat::Custom("password".to_owned())))
+        .min_length(Some(Password::MIN_BYTES))
+        .max_length(Some(Password::MAX_BYTES))
+        .pattern(Some(r"^[^\u0000]*$"))
+        .examples(["correct horse"])
+        .into()
+}
+
+const NEW_PASSWORD: &str = "New password: 8 to 71 **bytes** of UTF-8 (bcrypt reads at most 72, one \
+     being its terminator), so at most 71 ASCII characters and fewer when others are \
+     used. A longer password is refused, never truncated. No NUL characters.";
+
+pub(crate) fn new_password() -> Schema {
+    password_with(false, NEW_PASSWORD)
+}
+
+pub(crate) fn optional_new_password() -> Schema {
+    password_with(true, NEW_PASSWORD)
+}
+
+/// The password a login or an account change checks: any text, since it is
+/// only ever compared.
+pub(crate) fn current_password() -> Schema {
+    text(true)
+        .description(Some(
+            "The account's current password; required to change the password.",
+        ))
+        .format(Some(SchemaFormat::Custom("password".to_owned())))
+        .into()
+}
+
+fn title_with(nullable: bool) -> Schema {
+    text(nullable)
+        .description(Some(
+            "1 to 200 characters once leading and trailing whitespace is trimmed \
+             (it is stored trimmed), one line, no control characters.",
+        ))
+        .min_length(Some(1))
+        .max_length(Some(PostTitle::MAX_CHARS))
+        .pattern(Some(one_line_pattern()))
+        .examples(["Hello, Agora"])
+        .into()
+}
+
+pub(crate) fn title() -> Schema {
+    title_with(false)
+}
+
+pub(crate) fn optional_title() -> Schema {
+    title_with(true)
+}
+
+fn content_with(nullable: bool) -> Schema {
+    text(nullable)
+        .description(Some(
+            "1 to 10,000 characters, kept exactly as written; not only whitespace; \
+             tabs and line breaks are the only control characters allowed.",
+        ))
+        .min_length(Some(1))
+        .max_length(Some(PostContent::MAX_CHARS))
+        .pattern(Some(multi_line_pattern()))
+        .examples(["My first post."])
+        .into()
+}
+
+pub(crate) fn content() -> Schema {
+    content_with(false)
+}
+
+pub(crate) fn optional_content() -> Schema {
+    content_with(true)
+}
+
+pub(crate) fn limit() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .description(Some("How many items a page holds."))
+        .minimum(Some(PageLimit::MIN))
+        .maximum(Some(PageLimit::MAX))
+        .default(Some(PageLimit::DEFAULT.get().into()))
+        .into()
+}
+
+#[cfg(test)]
+mod tests;

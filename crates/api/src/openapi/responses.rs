@@ -1,0 +1,72 @@
+//! The error responses operations share, as named components. Every one is
+//! `application/problem+json`.
+//!
+//! The types are never built: they only name a response in the document.
+#![allow(dead_code)]
+
+use utoipa::ToResponse;
+
+use crate::problem::{Problem, ValidationProblem};
+
+/// Malformed JSON or form body, or a query string that cannot be read.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct BadRequest(Problem);
+
+/// No bearer token, or one that is malformed, forged, expired or names a
+/// user that no longer exists; at `/login`, a wrong email or password.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "Always `Bearer`."))
+)]
+pub(crate) struct Unauthorized(Problem);
+
+/// The caller is authenticated but does not own the resource.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct Forbidden(Problem);
+
+/// No such resource, or a draft of someone else's; an id that is not an
+/// integer names no resource either.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct NotFound(Problem);
+
+/// The email address is already registered.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct Conflict(Problem);
+
+/// The request body is larger than 64 KiB.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct PayloadTooLarge(Problem);
+
+/// The body is not of a content type this operation reads.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct UnsupportedMediaType(Problem);
+
+/// Well-formed input that breaks a rule; `errors` names each one.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct Unprocessable(ValidationProblem);
+
+/// Too many failed logins for this email or from this client.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))
+)]
+pub(crate) struct TooManyAttempts(Problem);
+
+/// The database is unreachable or busy past its timeout; try again later.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct Unavailable(Problem);
+
+/// An unexpected failure; the body reveals nothing of its cause.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub(crate) struct InternalError(Problem);

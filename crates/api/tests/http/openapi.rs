@@ -1,0 +1,207 @@
+//! `GET /openapi.json`, its committed snapshot, and the Swagger UI at `/docs`.
+
+use std::{env, fs, path::PathBuf};
+
+use actix_web::{
+    http::{
+        Method, StatusCode,
+        header::{ALLOW, CONTENT_TYPE, LOCATION},
+    },
+    test::{self, TestRequest},
+};
+use serde_json::Value;
+
+use super::support::{Mocks, json, send};
+
+/// `docs/openapi.json` at the workspace root.
+fn snapshot_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json")
+}
+
+async fn served_document() -> Value {
+    let response = send(Mocks::default(), TestRequest::get().uri("/openapi.json")).await;
+    assert_eq!(
+        response.headers().get(CONTENT_TYPE).unwrap(),
+        "application/json"
+    );
+    json(response, StatusCode::OK).await
+}
+
+/// The committed document must be what the code serves. `just openapi`
+/// (`UPDATE_OPENAPI=1`) rewrites it instead of comparing.
+#[actix_web::test]
+async fn the_committed_document_is_what_is_served() {
+    let mut served = serde_json::to_string_pretty(&served_document().await).unwrap();
+    served.push('\n');
+    let path = snapshot_path();
+    if env::var_os("UPDATE_OPENAPI").is_some_and(|value| value == "1") {
+        fs::write(&path, &served).unwrap();
+        return;
+    }
+    let committed = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == served,
+        "docs/openapi.json differs from the document the API serves: run `just openapi` \
+         to regenerate it, then review and commit the change"
+    );
+}
+
+#[actix_web::test]
+async fn it_is_openapi_3_1_with_both_security_schemes() {
+    let doc = served_document().await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["oauth2"]["type"], "oauth2");
+    assert_eq!(schemes["oauth2"]["flows"]["password"]["tokenUrl"], "/login");
+    assert_eq!(schemes["bearer"]["type"], "http");
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+}
+
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut found = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            found.push((path.clone(), method.to_uppercase(), operation.clone()));
+        }
+    }
+    found
+}
+
+/// The route table answers 405 with `Allow` for a method it lacks, so this
+/// proves each documented path has exactly the documented methods.
+#[actix_web::test]
+async fn each_documented_path_allows_exactly_the_documented_methods() {
+    let doc = served_document().await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let mut documented: Vec<String> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|method| method.to_uppercase())
+            .collect();
+        documented.sort();
+        let uri = path.replace("{id}", "1");
+        let response = send(
+            Mocks::default(),
+            TestRequest::default().method(Method::TRACE).uri(&uri),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        let allow = response.headers().get(ALLOW).unwrap().to_str().unwrap();
+        let mut allowed: Vec<String> = allow.split(", ").map(str::to_owned).collect();
+        allowed.sort();
+        assert_eq!(allowed, documented, "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn every_error_is_documented_as_problem_json() {
+    let doc = served_document().await;
+    for (path, method, operation) in operations(&doc) {
+        for (status, response) in operation["responses"].as_object().unwrap() {
+            if !status.starts_with('4') && !status.starts_with('5') {
+                continue;
+            }
+            let reference = response["$ref"].as_str().unwrap_or_default();
+            let name = reference.strip_prefix("#/components/responses/");
+            let name = name.unwrap_or_else(|| panic!("{method} {path} {status} is not shared"));
+            let content = &doc["components"]["responses"][name]["content"];
+            let content = content.as_object().unwrap();
+            assert_eq!(
+                content.keys().collect::<Vec<_>>(),
+                ["application/problem+json"],
+                "{name}"
+            );
+        }
+    }
+    let unprocessable = &doc["components"]["responses"]["Unprocessable"]["content"]["application/problem+json"]
+        ["schema"]["$ref"];
+    assert_eq!(unprocessable, "#/components/schemas/ValidationProblem");
+}
+
+/// Protected routes take either scheme; reading routes also take none.
+#[actix_web::test]
+async fn security_is_marked_per_operation() {
+    let doc = served_document().await;
+    let scheme = |name: &str| serde_json::json!({ name: [] });
+    let protected = [scheme("oauth2"), scheme("bearer")];
+    let optional = [serde_json::json!({}), scheme("oauth2"), scheme("bearer")];
+    for (path, method, operation) in operations(&doc) {
+        let security = operation["security"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let expected: &[Value] = match (method.as_str(), path.as_str()) {
+            ("POST", "/users" | "/login") | (_, "/health/live" | "/health/ready") => &[],
+            ("GET", "/users/{id}") => &[],
+            ("GET", "/posts" | "/posts/{id}" | "/posts/{id}/likes" | "/users/{id}/posts") => {
+                &optional
+            }
+            _ => &protected,
+        };
+        assert_eq!(security, expected, "{method} {path}");
+    }
+}
+
+#[actix_web::test]
+async fn login_documents_the_form_and_json() {
+    let doc = served_document().await;
+    let content = doc["paths"]["/login"]["post"]["requestBody"]["content"]
+        .as_object()
+        .unwrap();
+    let mut types: Vec<&String> = content.keys().collect();
+    types.sort();
+    assert_eq!(
+        types,
+        ["application/json", "application/x-www-form-urlencoded"]
+    );
+}
+
+#[actix_web::test]
+async fn docs_redirects_to_the_swagger_ui_page() {
+    let response = send(Mocks::default(), TestRequest::get().uri("/docs")).await;
+    assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(response.headers().get(LOCATION).unwrap(), "/docs/");
+}
+
+async fn docs_file(uri: &str) -> (String, String) {
+    let response = send(Mocks::default(), TestRequest::get().uri(uri)).await;
+    assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    let content_type = response.headers().get(CONTENT_TYPE).unwrap();
+    let content_type = content_type.to_str().unwrap().to_owned();
+    let body = test::read_body(response).await;
+    (content_type, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Everything the page needs is served by the application itself.
+#[actix_web::test]
+async fn swagger_ui_is_served_from_the_binary() {
+    let (content_type, page) = docs_file("/docs/").await;
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let assets: Vec<&str> = ["src=\"", "href=\""]
+        .iter()
+        .flat_map(|attribute| page.split(attribute).skip(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    for script in ["./swagger-ui-bundle.js", "./swagger-initializer.js"] {
+        assert!(assets.contains(&script), "{script} in {page}");
+    }
+    for asset in &assets {
+        let (content_type, _) =
+            docs_file(&format!("/docs/{}", asset.trim_start_matches("./"))).await;
+        if asset.ends_with(".js") {
+            assert!(
+                content_type.contains("javascript"),
+                "{asset}: {content_type}"
+            );
+        }
+    }
+    let (_, initializer) = docs_file("/docs/swagger-initializer.js").await;
+    assert!(initializer.contains("\"/openapi.json\""), "{initializer}");
+}
+
+#[actix_web::test]
+async fn a_missing_docs_file_is_a_problem_404() {
+    let response = send(Mocks::default(), TestRequest::get().uri("/docs/nope.js")).await;
+    super::support::problem(response, StatusCode::NOT_FOUND).await;
+}
