@@ -17,12 +17,19 @@ const SECRET: &str = "a cli test secret that is long enough";
 /// `agora` with a clean environment: only what the test sets.
 fn agora(dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_agora"));
-    command.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
     command
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn stderr_of(output: &Output) -> String {
@@ -42,19 +49,35 @@ fn pending_migrations_on_a_configured_database_refuse_the_start() {
     assert!(!output.status.success());
     let stderr = stderr_of(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("pending migration") && stderr.contains("create_users") && stderr.contains("just migrate"), "{stderr}");
+    assert!(
+        stderr.contains("pending migration")
+            && stderr.contains("create_users")
+            && stderr.contains("just migrate"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn migrate_up_then_status_lists_everything_applied() {
     let db = TestDatabase::empty();
     let dir = tempfile::tempdir().unwrap();
-    let up = agora(dir.path()).args(["migrate", "up"]).env("DATABASE_URL", db.url()).output().unwrap();
+    let up = agora(dir.path())
+        .args(["migrate", "up"])
+        .env("DATABASE_URL", db.url())
+        .output()
+        .unwrap();
     assert!(up.status.success(), "{}", stderr_of(&up));
-    let status = agora(dir.path()).args(["migrate", "status"]).env("DATABASE_URL", db.url()).output().unwrap();
+    let status = agora(dir.path())
+        .args(["migrate", "status"])
+        .env("DATABASE_URL", db.url())
+        .output()
+        .unwrap();
     let listing = String::from_utf8_lossy(&status.stdout).into_owned();
     assert!(listing.lines().count() >= 3, "{listing}");
-    assert!(listing.lines().all(|line| line.starts_with("applied")), "{listing}");
+    assert!(
+        listing.lines().all(|line| line.starts_with("applied")),
+        "{listing}"
+    );
 }
 
 #[test]
@@ -72,7 +95,10 @@ fn a_port_in_use_is_one_line_naming_the_port() {
     assert!(!output.status.success());
     let stderr = stderr_of(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains(&port.to_string()) && stderr.contains("in use"), "{stderr}");
+    assert!(
+        stderr.contains(&port.to_string()) && stderr.contains("in use"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -82,10 +108,17 @@ fn invalid_configuration_and_a_missing_secret_are_one_line_errors() {
     assert!(!bad_port.status.success());
     let stderr = stderr_of(&bad_port);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("PORT") && stderr.contains("environment variable"), "{stderr}");
+    assert!(
+        stderr.contains("PORT") && stderr.contains("environment variable"),
+        "{stderr}"
+    );
 
     let db = TestDatabase::new();
-    let no_secret = agora(dir.path()).env("DATABASE_URL", db.url()).env("PORT", free_port().to_string()).output().unwrap();
+    let no_secret = agora(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("PORT", free_port().to_string())
+        .output()
+        .unwrap();
     assert!(!no_secret.status.success());
     let stderr = stderr_of(&no_secret);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -96,12 +129,19 @@ fn invalid_configuration_and_a_missing_secret_are_one_line_errors() {
 fn an_unreachable_database_is_one_line_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("postgres://agora:hunter2@127.0.0.1:{}/agora", free_port());
-    let output = agora(dir.path()).env("DATABASE_URL", &url).env("JWT_SECRET", SECRET).output().unwrap();
+    let output = agora(dir.path())
+        .env("DATABASE_URL", &url)
+        .env("JWT_SECRET", SECRET)
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     let stderr = stderr_of(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("127.0.0.1"), "{stderr}");
-    assert!(!stderr.contains("hunter2"), "the password must not be printed: {stderr}");
+    assert!(
+        !stderr.contains("hunter2"),
+        "the password must not be printed: {stderr}"
+    );
 }
 
 fn serve(db: &TestDatabase, port: u16) -> Child {
@@ -123,14 +163,20 @@ fn serve(db: &TestDatabase, port: u16) -> Child {
 }
 
 fn signal_and_wait(mut child: Child, signal: &str) -> std::process::ExitStatus {
-    let killed = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             return status;
         }
-        assert!(Instant::now() < deadline, "agora did not stop after {signal}");
+        assert!(
+            Instant::now() < deadline,
+            "agora did not stop after {signal}"
+        );
         thread::sleep(Duration::from_millis(50));
     }
 }
@@ -143,6 +189,71 @@ fn sigterm_and_sigint_stop_the_server_with_exit_code_zero() {
         let child = serve(&db, port);
         let status = signal_and_wait(child, signal);
         assert_eq!(status.code(), Some(0), "after {signal}");
-        assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "still listening after {signal}");
+        assert!(
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "still listening after {signal}"
+        );
     }
+}
+
+#[tokio::test]
+async fn a_request_in_flight_when_sigint_arrives_still_completes() {
+    let db = TestDatabase::new();
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    // Cost 14 makes a login take about a second: long enough to interrupt.
+    let child = agora(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("JWT_SECRET", SECRET)
+        .env("PORT", port.to_string())
+        .env("BCRYPT_COST", "14")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while client
+        .get(format!("{base}/health/live"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "agora did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let user =
+        serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"});
+    let created = client
+        .post(format!("{base}/users"))
+        .json(&user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+
+    let login = tokio::spawn({
+        let client = client.clone();
+        async move {
+            client
+                .post(format!("{base}/login"))
+                .form(&[
+                    ("username", "ada@example.com"),
+                    ("password", "correct horse"),
+                ])
+                .send()
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let status = tokio::task::spawn_blocking(move || signal_and_wait(child, "-INT"))
+        .await
+        .unwrap();
+    let login = login
+        .await
+        .unwrap()
+        .expect("the in-flight login was cut off");
+    assert_eq!(login.status(), reqwest::StatusCode::OK);
+    assert_eq!(status.code(), Some(0));
 }
