@@ -5,7 +5,8 @@ use domain::{AccessToken, AccountService, DomainError};
 use crate::{dto::Credentials, error::ApiError, throttle::LoginThrottle};
 
 /// The login use case behind the throttle: a locked email or client is
-/// refused before any password hashing is spent on it.
+/// refused before any password hashing is spent on it, and every attempt is
+/// counted as it starts, so parallel guesses cannot outrun the count.
 pub(crate) struct ThrottledLogin {
     accounts: AccountService,
     throttle: LoginThrottle,
@@ -24,13 +25,13 @@ impl ThrottledLogin {
     ) -> Result<AccessToken, ApiError> {
         let email = credentials.email.as_str();
         self.throttle
-            .check(email, client)
+            .begin_attempt(email, client)
             .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
         let outcome = self.accounts.login(email, &credentials.password).await;
         match &outcome {
-            Ok(_) => self.throttle.record_success(email),
-            Err(DomainError::InvalidCredentials) => self.throttle.record_failure(email, client),
-            Err(_) => {}
+            Ok(_) => self.throttle.succeeded(email, client),
+            Err(DomainError::InvalidCredentials) => {}
+            Err(_) => self.throttle.abandoned(email, client),
         }
         Ok(outcome?)
     }

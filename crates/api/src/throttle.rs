@@ -36,43 +36,61 @@ impl LoginThrottle {
         }
     }
 
-    /// `Err(retry_after)` while the email or the client has used up its failures.
-    pub(crate) fn check(&self, email: &str, client: Option<IpAddr>) -> Result<(), Duration> {
-        self.check_at(Instant::now(), email, client)
+    /// Counts an attempt as a failure before its password is checked, so
+    /// attempts in flight at the same time cannot all slip under the limit:
+    /// `Err(retry_after)` (and nothing counted) while the email or the client
+    /// has used up its failures.
+    pub(crate) fn begin_attempt(
+        &self,
+        email: &str,
+        client: Option<IpAddr>,
+    ) -> Result<(), Duration> {
+        self.begin_attempt_at(Instant::now(), email, client)
     }
 
-    pub(crate) fn record_failure(&self, email: &str, client: Option<IpAddr>) {
-        self.record_failure_at(Instant::now(), email, client);
-    }
-
-    /// Clears the email's failures but not the client's: otherwise one
-    /// account of their own would let a client reset its count at will.
-    pub(crate) fn record_success(&self, email: &str) {
-        self.state().by_email.entries.remove(&email_key(email));
-    }
-
-    fn check_at(&self, now: Instant, email: &str, client: Option<IpAddr>) -> Result<(), Duration> {
-        let state = self.state();
-        let by_email = state
-            .by_email
-            .locked_for(&email_key(email), now, self.window);
-        let by_client = client.and_then(|ip| state.by_client.locked_for(&ip, now, self.window));
-        match by_email.max(by_client) {
-            Some(retry_after) => Err(retry_after),
-            None => Ok(()),
+    /// The attempt logged in: the email's failures are cleared, and the
+    /// client gets back the one counted for this attempt but keeps the rest,
+    /// or one account of its own would let it reset its count at will.
+    pub(crate) fn succeeded(&self, email: &str, client: Option<IpAddr>) {
+        let mut state = self.state();
+        state.by_email.entries.remove(&email_key(email));
+        if let Some(ip) = client {
+            state.by_client.take_back(&ip);
         }
     }
 
-    fn record_failure_at(&self, now: Instant, email: &str, client: Option<IpAddr>) {
+    /// The attempt failed for another reason than its credentials (the
+    /// storage was unavailable, say): it does not count.
+    pub(crate) fn abandoned(&self, email: &str, client: Option<IpAddr>) {
         let mut state = self.state();
+        state.by_email.take_back(&email_key(email));
+        if let Some(ip) = client {
+            state.by_client.take_back(&ip);
+        }
+    }
+
+    fn begin_attempt_at(
+        &self,
+        now: Instant,
+        email: &str,
+        client: Option<IpAddr>,
+    ) -> Result<(), Duration> {
+        let mut state = self.state();
+        let email = email_key(email);
+        let by_email = state.by_email.locked_for(&email, now, self.window);
+        let by_client = client.and_then(|ip| state.by_client.locked_for(&ip, now, self.window));
+        if let Some(retry_after) = by_email.max(by_client) {
+            return Err(retry_after);
+        }
         state
             .by_email
-            .record(email_key(email), now, self.window, self.max_tracked);
+            .record(email, now, self.window, self.max_tracked);
         if let Some(ip) = client {
             state
                 .by_client
                 .record(ip, now, self.window, self.max_tracked);
         }
+        Ok(())
     }
 
     /// A panic while holding the lock leaves counters that are still
@@ -136,6 +154,12 @@ impl<K: Eq + Hash + Clone> Failures<K> {
         entry.failures = entry.failures.saturating_add(1);
     }
 
+    fn take_back(&mut self, key: &K) {
+        if let Some(entry) = self.entries.get_mut(key) {
+            entry.failures = entry.failures.saturating_sub(1);
+        }
+    }
+
     /// Drops closed windows; if still full, the oldest one goes, which
     /// frees at most one key's count early rather than growing without bound.
     fn make_room(&mut self, now: Instant, window: Duration, max_tracked: usize) {
@@ -178,21 +202,43 @@ mod tests {
         let throttle = throttle(3, 100, 100);
         let start = Instant::now();
         for _ in 0..3 {
-            assert!(throttle.check_at(start, "ada@example.com", CLIENT).is_ok());
-            throttle.record_failure_at(start, "ada@example.com", CLIENT);
+            assert!(
+                throttle
+                    .begin_attempt_at(start, "ada@example.com", CLIENT)
+                    .is_ok()
+            );
         }
         let later = start + Duration::from_secs(60);
         assert_eq!(
-            throttle.check_at(later, " ADA@example.com", None),
+            throttle.begin_attempt_at(later, " ADA@example.com", None),
             Err(WINDOW - Duration::from_secs(60)),
             "the same email however it is spelled, from anywhere"
         );
-        assert!(throttle.check_at(later, "bob@example.com", CLIENT).is_ok());
         assert!(
             throttle
-                .check_at(start + WINDOW, "ada@example.com", CLIENT)
+                .begin_attempt_at(later, "bob@example.com", CLIENT)
                 .is_ok()
         );
+        assert!(
+            throttle
+                .begin_attempt_at(start + WINDOW, "ada@example.com", CLIENT)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn attempts_in_flight_together_cannot_pass_the_limit() {
+        // Nobody has finished yet: each attempt counts as it starts.
+        let throttle = throttle(5, 20, 100);
+        let now = Instant::now();
+        let admitted = (0..200)
+            .filter(|_| {
+                throttle
+                    .begin_attempt_at(now, "ada@example.com", CLIENT)
+                    .is_ok()
+            })
+            .count();
+        assert_eq!(admitted, 5);
     }
 
     #[test]
@@ -200,33 +246,79 @@ mod tests {
         let throttle = throttle(100, 3, 100);
         let now = Instant::now();
         for n in 0..3 {
-            throttle.record_failure_at(now, &format!("user{n}@example.com"), CLIENT);
+            assert!(
+                throttle
+                    .begin_attempt_at(now, &format!("user{n}@example.com"), CLIENT)
+                    .is_ok()
+            );
         }
-        assert!(throttle.check_at(now, "new@example.com", CLIENT).is_err());
+        assert!(
+            throttle
+                .begin_attempt_at(now, "new@example.com", CLIENT)
+                .is_err()
+        );
         let elsewhere = Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)));
-        assert!(throttle.check_at(now, "new@example.com", elsewhere).is_ok());
+        assert!(
+            throttle
+                .begin_attempt_at(now, "new@example.com", elsewhere)
+                .is_ok()
+        );
     }
 
     #[test]
-    fn a_success_clears_the_email_but_not_the_client() {
-        let throttle = throttle(2, 2, 100);
+    fn a_success_clears_the_email_and_takes_back_only_its_own_client_count() {
+        let throttle = throttle(3, 3, 100);
         let now = Instant::now();
-        throttle.record_failure_at(now, "ada@example.com", CLIENT);
-        throttle.record_failure_at(now, "ada@example.com", CLIENT);
-        throttle.record_success("ada@example.com");
-        assert!(throttle.check_at(now, "ada@example.com", None).is_ok());
-        assert!(throttle.check_at(now, "ada@example.com", CLIENT).is_err());
+        throttle
+            .begin_attempt_at(now, "ada@example.com", CLIENT)
+            .unwrap();
+        throttle
+            .begin_attempt_at(now, "ada@example.com", CLIENT)
+            .unwrap();
+        throttle
+            .begin_attempt_at(now, "ada@example.com", CLIENT)
+            .unwrap();
+        throttle.succeeded("ada@example.com", CLIENT);
+        // Two earlier failures stay on the client, one slot is free again.
+        assert!(
+            throttle
+                .begin_attempt_at(now, "ada@example.com", CLIENT)
+                .is_ok()
+        );
+        assert!(
+            throttle
+                .begin_attempt_at(now, "bob@example.com", CLIENT)
+                .is_err()
+        );
+        assert!(
+            throttle
+                .begin_attempt_at(now, "ada@example.com", None)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_abandoned_attempt_does_not_count() {
+        let throttle = throttle(1, 1, 100);
+        let now = Instant::now();
+        for _ in 0..3 {
+            throttle
+                .begin_attempt_at(now, "ada@example.com", CLIENT)
+                .unwrap();
+            throttle.abandoned("ada@example.com", CLIENT);
+        }
     }
 
     #[test]
     fn a_failure_after_the_window_opens_a_new_one() {
-        let throttle = throttle(2, 100, 100);
+        let throttle = throttle(1, 100, 100);
         let start = Instant::now();
-        throttle.record_failure_at(start, "ada@example.com", None);
-        throttle.record_failure_at(start + WINDOW, "ada@example.com", None);
+        throttle
+            .begin_attempt_at(start, "ada@example.com", None)
+            .unwrap();
         assert!(
             throttle
-                .check_at(start + WINDOW, "ada@example.com", None)
+                .begin_attempt_at(start + WINDOW, "ada@example.com", None)
                 .is_ok()
         );
     }
@@ -237,7 +329,7 @@ mod tests {
         let start = Instant::now();
         for n in 0..10u64 {
             let at = start + Duration::from_secs(n);
-            throttle.record_failure_at(at, &format!("user{n}@example.com"), None);
+            let _ = throttle.begin_attempt_at(at, &format!("user{n}@example.com"), None);
         }
         let state = throttle.state();
         assert_eq!(state.by_email.entries.len(), 3);

@@ -321,3 +321,28 @@ async fn health_and_request_ids() {
     assert_eq!(ready.status(), StatusCode::OK);
     assert_eq!(ready.headers()["x-request-id"], "trace-me-42");
 }
+
+#[tokio::test]
+async fn parallel_wrong_passwords_cannot_outrun_the_login_throttle() {
+    let app = spawn_app().await;
+    app.register("Ada", "ada@example.com", "correct horse")
+        .await;
+    let attempts = (0..30).map(|_| app.login("ada@example.com", "wrong horse"));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|response| response.status())
+        .collect();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!((checked, refused), (5, 25), "{statuses:?}");
+    let locked = app.login("ada@example.com", "correct horse").await;
+    assert!(locked.headers().contains_key("retry-after"));
+    problem(locked, StatusCode::TOO_MANY_REQUESTS).await;
+}
