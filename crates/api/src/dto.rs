@@ -1,6 +1,5 @@
 //! Request and response bodies, and their conversions to and from domain types.
 
-mod lengths;
 mod likes;
 mod login;
 mod page;

@@ -1,8 +1,12 @@
 use std::fmt;
 
-use crate::{InvalidValue, PostId, Timestamp, UserId, UserName, validation::check_text};
+use crate::{
+    InvalidValue, PostId, Timestamp, UserId, UserName,
+    validation::{check_text, trimmed},
+};
 
-/// A post title: trimmed, 1 to 200 characters, one line.
+/// A post title: one line of at most 200 characters as sent, stored trimmed
+/// (and then not empty).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostTitle(String);
 
@@ -10,9 +14,7 @@ impl PostTitle {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        let title = raw.trim();
-        check_text(title, 1, Self::MAX_CHARS, false)?;
-        Ok(Self(title.to_owned()))
+        trimmed(raw, 1, Self::MAX_CHARS, false).map(|title| Self(title.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {

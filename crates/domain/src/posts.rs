@@ -194,19 +194,21 @@ fn parse_title_and_content(
     }
 }
 
+/// Search text is never stored, so only what PostgreSQL cannot take (NUL)
+/// and the length limit, which holds as sent, are refused.
 fn parse_search(raw: Option<&str>) -> Result<Option<String>, InvalidValue> {
-    let Some(search) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+    let Some(raw) = raw.filter(|s| !s.trim().is_empty()) else {
         return Ok(None);
     };
-    if search.contains('\0') {
+    if raw.contains('\0') {
         return Err(InvalidValue::new("must not contain NUL characters"));
     }
-    if search.chars().count() > MAX_SEARCH_CHARS {
+    if raw.chars().count() > MAX_SEARCH_CHARS {
         return Err(InvalidValue::new(format!(
             "must be at most {MAX_SEARCH_CHARS} characters long"
         )));
     }
-    Ok(Some(search.to_owned()))
+    Ok(Some(raw.trim().to_owned()))
 }
 
 #[cfg(test)]

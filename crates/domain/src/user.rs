@@ -1,6 +1,6 @@
 use std::fmt;
 
-use crate::{InvalidValue, Timestamp, UserId, validation::check_text};
+use crate::{InvalidValue, Timestamp, UserId, validation::trimmed};
 
 /// An email address: trimmed, lower-cased (so uniqueness is case-insensitive),
 /// at most 254 characters, `local@domain` with a dotted domain.
@@ -56,7 +56,8 @@ impl fmt::Display for Email {
     }
 }
 
-/// A display name: trimmed, 1 to 50 characters, no control characters.
+/// A display name: at most 50 characters as sent, stored trimmed (and then
+/// not empty), no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserName(String);
 
@@ -64,9 +65,7 @@ impl UserName {
     pub const MAX_CHARS: usize = 50;
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        let name = raw.trim();
-        check_text(name, 1, Self::MAX_CHARS, false)?;
-        Ok(Self(name.to_owned()))
+        trimmed(raw, 1, Self::MAX_CHARS, false).map(|name| Self(name.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -221,6 +220,8 @@ mod tests {
         assert!(UserName::parse("   ").is_err());
         assert!(UserName::parse(&"é".repeat(50)).is_ok());
         assert!(UserName::parse(&"é".repeat(51)).is_err());
+        // The limit holds as sent: padding counts.
+        assert!(UserName::parse(&format!(" {} ", "a".repeat(49))).is_err());
         assert!(UserName::parse("Ada\0").is_err());
         assert!(UserName::parse("Ada\nLovelace").is_err());
     }

@@ -53,3 +53,22 @@ pub(crate) fn check_text(
     }
     Ok(())
 }
+
+/// A value stored trimmed whose length limit holds for the text as sent, so
+/// that clients (and the OpenAPI document) have one plain rule: at most
+/// `max_chars` characters, surrounding whitespace included.
+pub(crate) fn trimmed(
+    raw: &str,
+    min_chars: usize,
+    max_chars: usize,
+    allow_newlines: bool,
+) -> Result<&str, InvalidValue> {
+    if raw.chars().count() > max_chars {
+        return Err(InvalidValue(format!(
+            "must be at most {max_chars} characters long"
+        )));
+    }
+    let value = raw.trim();
+    check_text(value, min_chars, max_chars, allow_newlines)?;
+    Ok(value)
+}

@@ -5,12 +5,7 @@ use utoipa::{
     openapi::{ArrayBuilder, ObjectBuilder, Ref, RefOr, Type, schema::Schema},
 };
 
-use super::lengths::too_long;
 use crate::openapi::fields;
-
-/// The longest `search` text, in characters as sent; the domain enforces the
-/// same limit once the text is trimmed.
-const MAX_SEARCH_CHARS: usize = 200;
 
 /// `?limit=&cursor=`. Parameters arrive as text so that a bad value is a
 /// 422 naming its parameter rather than a bare deserialisation failure.
@@ -107,7 +102,6 @@ impl PostListQuery {
                 })
                 .ok()
         });
-        errors.extend(too_long("search", self.search.as_deref(), MAX_SEARCH_CHARS));
         reject_any(errors)?;
         Ok(PostListing {
             search: self.search,

@@ -1,11 +1,8 @@
-use domain::{Author, DomainError, PostInput, PostPatch, PostTitle, PostView};
+use domain::{Author, DomainError, PostInput, PostPatch, PostView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    lengths::{reject_any, too_long},
-    time::rfc3339,
-};
+use super::time::rfc3339;
 use crate::openapi::fields;
 
 /// A new post.
@@ -30,7 +27,6 @@ impl TryFrom<NewPostBody> for PostInput {
     type Error = DomainError;
 
     fn try_from(body: NewPostBody) -> Result<Self, DomainError> {
-        reject_any([too_long("title", Some(&body.title), PostTitle::MAX_CHARS)])?;
         Ok(Self {
             title: body.title,
             content: body.content,
@@ -55,7 +51,6 @@ impl TryFrom<ReplacePostBody> for PostInput {
     type Error = DomainError;
 
     fn try_from(body: ReplacePostBody) -> Result<Self, DomainError> {
-        reject_any([too_long("title", Some(&body.title), PostTitle::MAX_CHARS)])?;
         Ok(Self {
             title: body.title,
             content: body.content,
@@ -79,11 +74,6 @@ impl TryFrom<PatchPostBody> for PostPatch {
     type Error = DomainError;
 
     fn try_from(body: PatchPostBody) -> Result<Self, DomainError> {
-        reject_any([too_long(
-            "title",
-            body.title.as_deref(),
-            PostTitle::MAX_CHARS,
-        )])?;
         Ok(Self {
             title: body.title,
             content: body.content,

@@ -1,11 +1,8 @@
-use domain::{AccountUpdate, DomainError, Registration, User, UserName, UserProfile};
+use domain::{AccountUpdate, DomainError, Registration, User, UserProfile};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    lengths::{reject_any, too_long},
-    time::rfc3339,
-};
+use super::time::rfc3339;
 use crate::openapi::fields;
 
 /// A new account.
@@ -25,7 +22,6 @@ impl TryFrom<RegisterBody> for Registration {
     type Error = DomainError;
 
     fn try_from(body: RegisterBody) -> Result<Self, DomainError> {
-        reject_any([too_long("name", Some(&body.name), UserName::MAX_CHARS)])?;
         Ok(Self {
             name: body.name,
             email: body.email,
@@ -51,7 +47,6 @@ impl TryFrom<UpdateAccountBody> for AccountUpdate {
     type Error = DomainError;
 
     fn try_from(body: UpdateAccountBody) -> Result<Self, DomainError> {
-        reject_any([too_long("name", body.name.as_deref(), UserName::MAX_CHARS)])?;
         Ok(Self {
             name: body.name,
             password: body.password,
