@@ -8,10 +8,9 @@ CREATE TABLE posts (
     title       TEXT        NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
     content     TEXT        NOT NULL CHECK (char_length(content) BETWEEN 1 AND 10000),
     published   BOOLEAN     NOT NULL DEFAULT TRUE,
-    -- clock_timestamp, not now(): rows committed later sort later even inside
-    -- long transactions, which keyset pagination relies on.
-    created_at  TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
-    updated_at  TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    -- Set by the database on every change too, so both come from one clock.
+    updated_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     like_count  BIGINT      NOT NULL DEFAULT 0 CHECK (like_count >= 0)
 );
 

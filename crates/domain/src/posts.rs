@@ -133,16 +133,16 @@ impl PostService {
                 ]));
             }
         };
-        self.apply(
-            id,
-            caller,
-            PostChanges {
-                title,
-                content,
-                published: input.published,
-            },
-        )
-        .await
+        let changes = PostChanges {
+            title,
+            content,
+            published: input.published,
+        };
+        if changes == PostChanges::default() {
+            // Nothing to change: the post stays as it is, updated_at included.
+            return self.owned(id, caller).await;
+        }
+        self.apply(id, caller, changes).await
     }
 
     /// Errors: [`DomainError::NotFound`], [`DomainError::Forbidden`].

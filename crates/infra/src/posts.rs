@@ -5,7 +5,7 @@ mod rows;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
+use diesel::dsl::{now, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Timestamptz};
 use domain::{
@@ -55,14 +55,17 @@ impl PostRepository for PgPostRepository {
         self.db
             .run_blocking(move |conn| {
                 let author = post.author_id.get();
-                let id: i64 = diesel::insert_into(posts::table)
-                    .values(NewPostRow::from(&post))
-                    .returning(posts::id)
-                    .get_result(conn)
-                    .map_err(db_error)?;
-                let row: ViewRow = post_views!(Some(author))
-                    .filter(posts::id.eq(id))
-                    .first(conn)
+                // One transaction: the view read back is the row just written.
+                let row: ViewRow = conn
+                    .transaction(|conn| {
+                        let id: i64 = diesel::insert_into(posts::table)
+                            .values(NewPostRow::from(&post))
+                            .returning(posts::id)
+                            .get_result(conn)?;
+                        post_views!(Some(author))
+                            .filter(posts::id.eq(id))
+                            .first(conn)
+                    })
                     .map_err(db_error)?;
                 into_view(row)
             })
@@ -133,8 +136,9 @@ impl PostRepository for PgPostRepository {
     async fn update(&self, id: PostId, changes: PostChanges) -> Result<Option<Post>, DomainError> {
         self.db
             .run_blocking(move |conn| {
+                // updated_at from the database's clock, like created_at.
                 diesel::update(posts::table.find(id.get()))
-                    .set(PostChangesRow::from(&changes))
+                    .set((PostChangesRow::from(&changes), posts::updated_at.eq(now)))
                     .returning(PostRow::as_returning())
                     .get_result(conn)
                     .optional()

@@ -298,3 +298,17 @@ fn a_post_deleted_meanwhile_is_not_found() {
         Err(DomainError::NotFound("post"))
     ));
 }
+
+#[test]
+fn an_empty_patch_changes_nothing_but_is_still_owner_checked() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find()
+        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    posts.expect_update().never();
+    let posts = service(posts);
+    let unchanged = block_on(posts.patch(PostId::new(1), ALICE, PostPatch::default())).unwrap();
+    assert_eq!(unchanged, view(1, ALICE, true));
+    let error = block_on(posts.patch(PostId::new(1), BOB, PostPatch::default())).unwrap_err();
+    assert!(matches!(error, DomainError::Forbidden));
+}

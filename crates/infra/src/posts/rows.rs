@@ -82,14 +82,13 @@ impl<'a> From<&'a NewPost> for NewPostRow<'a> {
     }
 }
 
-/// `None` fields are left out of the UPDATE; `updated_at` always moves.
+/// `None` fields are left out of the UPDATE.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = posts)]
 pub(super) struct PostChangesRow<'a> {
     title: Option<&'a str>,
     content: Option<&'a str>,
     published: Option<bool>,
-    updated_at: DateTime<Utc>,
 }
 
 impl<'a> From<&'a PostChanges> for PostChangesRow<'a> {
@@ -98,7 +97,6 @@ impl<'a> From<&'a PostChanges> for PostChangesRow<'a> {
             title: changes.title.as_ref().map(PostTitle::as_str),
             content: changes.content.as_ref().map(PostContent::as_str),
             published: changes.published,
-            updated_at: Utc::now(),
         }
     }
 }

@@ -202,3 +202,38 @@ async fn keyset_pages_neither_skip_nor_repeat_when_posts_arrive_meanwhile() {
     let expected: Vec<String> = (1..=7).rev().map(|n| format!("post {n}")).collect();
     assert_eq!(seen, expected);
 }
+
+#[tokio::test]
+async fn posts_sharing_a_timestamp_page_by_id_without_gaps_or_repeats() {
+    use diesel::prelude::*;
+
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let mut ids = Vec::new();
+    for n in 1..=5 {
+        ids.push(f.post(ada, &format!("post {n}"), "x", true).await);
+    }
+    let mut conn = PgConnection::establish(f.db.url()).unwrap();
+    diesel::sql_query("UPDATE posts SET created_at = '2026-01-01T00:00:00Z'")
+        .execute(&mut conn)
+        .unwrap();
+
+    let limit = PageLimit::new(2).unwrap();
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let request = PageRequest { limit, after };
+        let page = f
+            .posts
+            .list(PostFilter::default(), None, request)
+            .await
+            .unwrap();
+        seen.extend(page.items.iter().map(|v| v.post.id));
+        match page.next_cursor {
+            Some(cursor) => after = Some(cursor),
+            None => break,
+        }
+    }
+    ids.reverse();
+    assert_eq!(seen, ids, "newest id first, each exactly once");
+}
