@@ -32,7 +32,7 @@ pub struct Settings {
     pub bcrypt_cost: u32,
     pub host: String,
     pub port: u16,
-    /// Exact origins (`scheme://host[:port]`), or `*` for any.
+    /// Exact origins (`scheme://host[:port]`); empty for no CORS.
     pub cors_allowed_origins: Vec<String>,
     /// An `EnvFilter` directive string, already checked to parse.
     pub log_filter: String,

@@ -60,12 +60,11 @@ impl JwtTokenService {
 }
 
 fn strict_validation() -> Validation {
+    // Only HS256 is accepted (`none` and the other algorithms are refused).
     let mut validation = Validation::new(Algorithm::HS256);
-    validation.algorithms = vec![Algorithm::HS256];
     // The library's default of 60 s would keep a token alive a minute past
     // the `expires_in` we announced.
     validation.leeway = 0;
-    validation.validate_exp = true;
     validation.set_required_spec_claims(&["sub", "exp"]);
     validation
 }

@@ -1,6 +1,6 @@
 //! Agora's business core.
 //!
-//! Entities ([`User`], [`Post`], [`Like`]), values that can only be built valid
+//! Entities ([`User`], [`Post`], likes as [`Liker`]s and [`LikeState`]), values that can only be built valid
 //! ([`Email`], [`UserName`], [`Password`], [`PostTitle`], [`PostContent`]),
 //! the ports adapters implement ([`UserRepository`], [`PostRepository`],
 //! [`LikeRepository`], [`PasswordHasher`], [`TokenService`]) and the use cases
