@@ -430,3 +430,26 @@ async fn posts_of_an_unknown_user_are_404() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn reading_routes_serve_anonymous_callers_but_refuse_a_bad_token() {
+    let app = spawn_app().await;
+    let (ada, token) = app.signed_up("Ada").await;
+    let post = create(&app, &token, json!({"title": "t", "content": "c"})).await;
+    let id = &post["id"];
+    for path in [
+        "/posts".to_owned(),
+        format!("/posts/{id}"),
+        format!("/posts/{id}/likes"),
+        format!("/users/{ada}/posts"),
+    ] {
+        assert_eq!(
+            app.get(&path, None).await.status(),
+            StatusCode::OK,
+            "{path}"
+        );
+        let forged = app.get(&path, Some("not.a.token")).await;
+        assert_eq!(forged.headers()["www-authenticate"], "Bearer", "{path}");
+        problem(forged, StatusCode::UNAUTHORIZED).await;
+    }
+}
