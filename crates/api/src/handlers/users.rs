@@ -1,5 +1,5 @@
 use actix_web::{
-    HttpResponse,
+    HttpRequest, HttpResponse,
     web::{Data, Json, Path, Query},
 };
 use domain::{AccountService, PostService, UserId};
@@ -12,9 +12,10 @@ use crate::{
         UpdateAccountBody,
     },
     error::ApiError,
+    login_guard::ThrottledLogin,
     openapi::responses::{
-        BadRequest, Conflict, NotFound, PayloadTooLarge, Unauthorized, Unavailable, Unprocessable,
-        UnsupportedMediaType,
+        BadRequest, Conflict, NotFound, PayloadTooLarge, TooManyAttempts, Unauthorized,
+        Unavailable, Unprocessable, UnsupportedMediaType,
     },
 };
 
@@ -87,16 +88,19 @@ pub(crate) async fn me(caller: AuthenticatedUser) -> Json<AccountBody> {
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyAttempts),
         (status = 503, response = Unavailable),
     ),
 )]
 pub(crate) async fn update_me(
-    accounts: Data<AccountService>,
+    guard: Data<ThrottledLogin>,
     caller: AuthenticatedUser,
     body: Json<UpdateAccountBody>,
+    request: HttpRequest,
 ) -> Result<Json<AccountBody>, ApiError> {
-    let user = accounts
-        .update(caller.id(), body.into_inner().try_into()?)
+    let client = request.peer_addr().map(|address| address.ip());
+    let user = guard
+        .update_account(&caller.0, body.into_inner().try_into()?, client)
         .await?;
     Ok(Json(user.into()))
 }

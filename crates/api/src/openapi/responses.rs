@@ -53,7 +53,8 @@ pub(crate) struct UnsupportedMediaType(Problem);
 #[response(content_type = "application/problem+json")]
 pub(crate) struct Unprocessable(ValidationProblem);
 
-/// Too many failed logins for this email or from this client.
+/// Too many failed password checks (logins, or account changes giving
+/// `current_password`) for this email or from this client.
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",

@@ -346,3 +346,33 @@ async fn parallel_wrong_passwords_cannot_outrun_the_login_throttle() {
     assert!(locked.headers().contains_key("retry-after"));
     problem(locked, StatusCode::TOO_MANY_REQUESTS).await;
 }
+
+#[tokio::test]
+async fn guessing_the_current_password_through_patch_me_is_throttled() {
+    let app = spawn_app().await;
+    let (_, token) = app.signed_up("Ada").await;
+    let guess = |current: &str| {
+        app.client
+            .patch(app.url("/users/me"))
+            .bearer_auth(&token)
+            .json(&json!({"password": "new password", "current_password": current}))
+            .send()
+    };
+    for n in 0..5 {
+        let wrong = guess(&format!("guess {n}")).await.unwrap();
+        problem(wrong, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let locked = guess("correct horse").await.unwrap();
+    assert!(locked.headers().contains_key("retry-after"));
+    problem(locked, StatusCode::TOO_MANY_REQUESTS).await;
+    // Renaming needs no password and stays possible.
+    let rename = app
+        .client
+        .patch(app.url("/users/me"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Ada L."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rename.status(), StatusCode::OK);
+}
