@@ -1,4 +1,4 @@
-use domain::{Author, DomainError, PostInput, PostPatch, PostView};
+use domain::{Author, PostInput, PostPatch, PostView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -23,15 +23,13 @@ fn published_unless_said_otherwise() -> bool {
     true
 }
 
-impl TryFrom<NewPostBody> for PostInput {
-    type Error = DomainError;
-
-    fn try_from(body: NewPostBody) -> Result<Self, DomainError> {
-        Ok(Self {
+impl From<NewPostBody> for PostInput {
+    fn from(body: NewPostBody) -> Self {
+        Self {
             title: body.title,
             content: body.content,
             published: body.published,
-        })
+        }
     }
 }
 
@@ -47,15 +45,13 @@ pub(crate) struct ReplacePostBody {
     published: bool,
 }
 
-impl TryFrom<ReplacePostBody> for PostInput {
-    type Error = DomainError;
-
-    fn try_from(body: ReplacePostBody) -> Result<Self, DomainError> {
-        Ok(Self {
+impl From<ReplacePostBody> for PostInput {
+    fn from(body: ReplacePostBody) -> Self {
+        Self {
             title: body.title,
             content: body.content,
             published: body.published,
-        })
+        }
     }
 }
 
@@ -70,15 +66,13 @@ pub(crate) struct PatchPostBody {
     published: Option<bool>,
 }
 
-impl TryFrom<PatchPostBody> for PostPatch {
-    type Error = DomainError;
-
-    fn try_from(body: PatchPostBody) -> Result<Self, DomainError> {
-        Ok(Self {
+impl From<PatchPostBody> for PostPatch {
+    fn from(body: PatchPostBody) -> Self {
+        Self {
             title: body.title,
             content: body.content,
             published: body.published,
-        })
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-use domain::{AccountUpdate, DomainError, Registration, User, UserProfile};
+use domain::{AccountUpdate, Registration, User, UserProfile};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -18,15 +18,13 @@ pub(crate) struct RegisterBody {
     password: String,
 }
 
-impl TryFrom<RegisterBody> for Registration {
-    type Error = DomainError;
-
-    fn try_from(body: RegisterBody) -> Result<Self, DomainError> {
-        Ok(Self {
+impl From<RegisterBody> for Registration {
+    fn from(body: RegisterBody) -> Self {
+        Self {
             name: body.name,
             email: body.email,
             password: body.password,
-        })
+        }
     }
 }
 
@@ -43,15 +41,13 @@ pub(crate) struct UpdateAccountBody {
     current_password: Option<String>,
 }
 
-impl TryFrom<UpdateAccountBody> for AccountUpdate {
-    type Error = DomainError;
-
-    fn try_from(body: UpdateAccountBody) -> Result<Self, DomainError> {
-        Ok(Self {
+impl From<UpdateAccountBody> for AccountUpdate {
+    fn from(body: UpdateAccountBody) -> Self {
+        Self {
             name: body.name,
             password: body.password,
             current_password: body.current_password,
-        })
+        }
     }
 }
 

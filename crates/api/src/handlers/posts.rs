@@ -43,9 +43,7 @@ pub(crate) async fn create(
     caller: AuthenticatedUser,
     body: Json<NewPostBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = posts
-        .create(caller.id(), body.into_inner().try_into()?)
-        .await?;
+    let view = posts.create(caller.id(), body.into_inner().into()).await?;
     Ok(created(
         format!("/posts/{}", view.post.id),
         PostBody::from(view),
@@ -148,7 +146,7 @@ pub(crate) async fn replace(
         .replace(
             PostId::new(id.into_inner()),
             caller.id(),
-            body.into_inner().try_into()?,
+            body.into_inner().into(),
         )
         .await?;
     Ok(Json(view.into()))
@@ -187,7 +185,7 @@ pub(crate) async fn patch(
         .patch(
             PostId::new(id.into_inner()),
             caller.id(),
-            body.into_inner().try_into()?,
+            body.into_inner().into(),
         )
         .await?;
     Ok(Json(view.into()))

@@ -43,7 +43,7 @@ pub(crate) async fn register(
     accounts: Data<AccountService>,
     body: Json<RegisterBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = accounts.register(body.into_inner().try_into()?).await?;
+    let user = accounts.register(body.into_inner().into()).await?;
     Ok(created(
         format!("/users/{}", user.id),
         AccountBody::from(user),
@@ -100,7 +100,7 @@ pub(crate) async fn update_me(
 ) -> Result<Json<AccountBody>, ApiError> {
     let client = request.peer_addr().map(|address| address.ip());
     let user = guard
-        .update_account(&caller.0, body.into_inner().try_into()?, client)
+        .update_account(&caller.0, body.into_inner().into(), client)
         .await?;
     Ok(Json(user.into()))
 }
