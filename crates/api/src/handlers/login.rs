@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, http::header::CACHE_CONTROL, web::Data};
+use super::client_address;
 
 use crate::{
     dto::{Credentials, JsonCredentials, PasswordForm, TokenBody},
@@ -9,6 +9,7 @@ use crate::{
         UnsupportedMediaType,
     },
 };
+use actix_web::{HttpRequest, HttpResponse, http::header::CACHE_CONTROL, web::Data};
 
 /// Log in
 ///
@@ -40,15 +41,12 @@ use crate::{
         (status = 503, response = Unavailable),
     ),
 )]
-// The peer address, not `X-Forwarded-For`: a header any client can forge
-// would let it dodge its per-client limit.
 pub(crate) async fn login(
     login: Data<ThrottledLogin>,
     credentials: Credentials,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let client = request.peer_addr().map(|address| address.ip());
-    let token = login.login(&credentials, client).await?;
+    let token = login.login(&credentials, client_address(&request)).await?;
     // RFC 6749 §5.1: a token response must not be cached.
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))

@@ -4,7 +4,7 @@ use actix_web::{
 };
 use domain::{AccountService, PostService, UserId};
 
-use super::created;
+use super::{client_address, created};
 use crate::{
     auth::{AuthenticatedUser, MaybeUser},
     dto::{
@@ -98,9 +98,12 @@ pub(crate) async fn update_me(
     body: Json<UpdateAccountBody>,
     request: HttpRequest,
 ) -> Result<Json<AccountBody>, ApiError> {
-    let client = request.peer_addr().map(|address| address.ip());
     let user = guard
-        .update_account(&caller.0, body.into_inner().into(), client)
+        .update_account(
+            &caller.0,
+            body.into_inner().into(),
+            client_address(&request),
+        )
         .await?;
     Ok(Json(user.into()))
 }
