@@ -1,5 +1,6 @@
-use super::client_address;
+use actix_web::{HttpRequest, HttpResponse, http::header::CACHE_CONTROL, web::Data};
 
+use super::client_address;
 use crate::{
     dto::{Credentials, JsonCredentials, PasswordForm, TokenBody},
     error::ApiError,
@@ -9,7 +10,6 @@ use crate::{
         UnsupportedMediaType,
     },
 };
-use actix_web::{HttpRequest, HttpResponse, http::header::CACHE_CONTROL, web::Data};
 
 /// Log in
 ///
