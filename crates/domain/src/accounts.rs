@@ -8,16 +8,22 @@ use crate::{
 /// Raw registration input, as a client sent it.
 #[derive(Debug, Clone, Default)]
 pub struct Registration {
+    /// Display name; rules in [`UserName::parse`].
     pub name: String,
+    /// Login address; rules in [`Email::parse`].
     pub email: String,
+    /// Rules in [`Password::parse`].
     pub password: String,
 }
 
 /// Raw account changes; `current_password` is required to set a new password.
 #[derive(Debug, Clone, Default)]
 pub struct AccountUpdate {
+    /// New display name; `None` keeps the current one.
     pub name: Option<String>,
+    /// New password; `None` keeps the current one.
     pub password: Option<String>,
+    /// The password now in force: required with `password`, checked whenever given.
     pub current_password: Option<String>,
 }
 
@@ -30,6 +36,7 @@ pub struct AccountService {
 }
 
 impl AccountService {
+    /// Builds the service on its ports.
     pub fn new(
         users: Arc<dyn UserRepository>,
         hasher: Arc<dyn PasswordHasher>,

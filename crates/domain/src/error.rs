@@ -26,6 +26,7 @@ pub enum DomainError {
     /// No such resource, or one the caller may not see.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// Another account already has this email (compared after lower-casing).
     #[error("email already registered")]
     EmailTaken,
     /// The database could not be reached, or no connection was free in time.
@@ -54,7 +55,9 @@ impl DomainError {
 /// One broken rule: which input field, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
+    /// The input field as the client named it, e.g. `"email"` or `"current_password"`.
     pub field: &'static str,
+    /// What is wrong, worded to follow the field name ("must not be empty"); fit for clients.
     pub message: String,
 }
 

@@ -7,10 +7,12 @@ macro_rules! id_type {
         pub struct $name(i64);
 
         impl $name {
+            /// Wraps a raw database id; does not check that the entity exists.
             pub const fn new(raw: i64) -> Self {
                 Self(raw)
             }
 
+            /// The raw database id.
             pub const fn get(self) -> i64 {
                 self.0
             }

@@ -11,6 +11,8 @@
 //! `Arc<dyn Port>`. With the `mocks` feature, each port has a mockall mock
 //! (`MockUserRepository`, ...) for tests in other crates.
 
+#![warn(missing_docs)]
+
 mod accounts;
 mod error;
 mod ids;

@@ -8,15 +8,20 @@ use crate::{
 /// Someone who liked a post, and when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Liker {
+    /// Who liked the post.
     pub user: Author,
+    /// When they liked it; liking again does not move it.
     pub liked_at: Timestamp,
 }
 
 /// A post's like count after a like or unlike, and whether the caller likes it now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LikeState {
+    /// The post liked or unliked.
     pub post_id: PostId,
+    /// The post's like count right after the change.
     pub like_count: i64,
+    /// True after a like, false after an unlike.
     pub liked: bool,
 }
 
@@ -28,6 +33,7 @@ pub struct LikeService {
 }
 
 impl LikeService {
+    /// Builds the service on its ports.
     pub fn new(posts: Arc<dyn PostRepository>, likes: Arc<dyn LikeRepository>) -> Self {
         Self { posts, likes }
     }

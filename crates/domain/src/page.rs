@@ -7,10 +7,15 @@ use crate::{InvalidValue, Timestamp};
 pub struct PageLimit(u8);
 
 impl PageLimit {
+    /// The smallest number of items a page may hold.
     pub const MIN: u8 = 1;
+    /// The largest number of items a page may hold.
     pub const MAX: u8 = 100;
+    /// 20 items: the limit when a client asks for none.
     pub const DEFAULT: Self = Self(20);
 
+    /// Errors: [`InvalidValue`] for anything outside [`PageLimit::MIN`] to
+    /// [`PageLimit::MAX`], negative numbers included.
     pub fn new(raw: i64) -> Result<Self, InvalidValue> {
         u8::try_from(raw)
             .ok()
@@ -19,6 +24,7 @@ impl PageLimit {
             .ok_or_else(|| InvalidValue::new("must be between 1 and 100"))
     }
 
+    /// The number of items.
     pub fn get(self) -> usize {
         usize::from(self.0)
     }
@@ -35,7 +41,11 @@ impl Default for PageLimit {
 /// rows inserted meanwhile neither shift nor repeat items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
+    /// When the last seen item was created (for likers: when the like was
+    /// made). Tokens keep it to the microsecond.
     pub created_at: Timestamp,
+    /// The last seen item's raw id, which orders items with equal
+    /// `created_at`: the post id in post lists, the user id in liker lists.
     pub id: i64,
 }
 
@@ -108,14 +118,18 @@ fn unhex(token: &str) -> Option<String> {
 /// Which page to read: at most `limit` items after `after` (from the start when `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PageRequest {
+    /// The most items to return.
     pub limit: PageLimit,
+    /// Start strictly after this position; `None` starts from the newest item.
     pub after: Option<Cursor>,
 }
 
 /// One page of a newest-first list; `next_cursor` is `None` on the last page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
+    /// At most the requested number of items, in list order.
     pub items: Vec<T>,
+    /// The position of the last item, to request the next page with.
     pub next_cursor: Option<Cursor>,
 }
 

@@ -18,8 +18,10 @@ pub trait UserRepository: Send + Sync {
     /// Errors: [`DomainError::EmailTaken`] when the email is registered already.
     async fn insert(&self, user: NewUser) -> Result<User, DomainError>;
 
+    /// The user with this id, if any.
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, DomainError>;
 
+    /// The user registered with this (normalized) email, if any.
     async fn find_by_email(&self, email: &Email) -> Result<Option<User>, DomainError>;
 
     /// Applies the changes that are set; `None` when the user does not exist.
@@ -38,6 +40,7 @@ pub trait UserRepository: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait PostRepository: Send + Sync {
+    /// Stores a new post and returns it as its author sees it.
     async fn insert(&self, post: NewPost) -> Result<PostView, DomainError>;
 
     /// The post whatever its `published` flag; visibility is the caller's rule.
@@ -85,6 +88,7 @@ pub trait LikeRepository: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait PasswordHasher: Send + Sync {
+    /// A salted one-way hash of `password`, in the format [`PasswordHasher::verify`] reads.
     async fn hash(&self, password: &Password) -> Result<PasswordHash, DomainError>;
 
     /// Whether `candidate` is the password behind `hash`. Any candidate is
@@ -100,6 +104,7 @@ pub trait PasswordHasher: Send + Sync {
 /// Issues and checks access tokens.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait TokenService: Send + Sync {
+    /// A new token standing for `user`, with its lifetime.
     fn issue(&self, user: UserId) -> Result<AccessToken, DomainError>;
 
     /// The user a token was issued to.

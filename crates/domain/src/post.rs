@@ -11,12 +11,17 @@ use crate::{
 pub struct PostTitle(String);
 
 impl PostTitle {
+    /// The longest title accepted, in characters (not bytes), counted before trimming.
     pub const MAX_CHARS: usize = 200;
 
+    /// Trims `raw`, then checks it.
+    /// Errors: [`InvalidValue`] when it is longer than [`PostTitle::MAX_CHARS`]
+    /// as sent, blank, or contains a control character (newlines included).
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         trimmed(raw, 1, Self::MAX_CHARS, false).map(|title| Self(title.to_owned()))
     }
 
+    /// The trimmed title.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -27,8 +32,13 @@ impl PostTitle {
 pub struct PostContent(String);
 
 impl PostContent {
+    /// The longest body accepted, in characters (not bytes).
     pub const MAX_CHARS: usize = 10_000;
 
+    /// Keeps `raw` exactly, surrounding whitespace included.
+    /// Errors: [`InvalidValue`] when it is blank, longer than
+    /// [`PostContent::MAX_CHARS`], or contains NUL or a control character
+    /// other than `\n`, `\r` and `\t`.
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         if raw.trim().is_empty() {
             return Err(InvalidValue::new("must not be empty"));
@@ -37,6 +47,7 @@ impl PostContent {
         Ok(Self(raw.to_owned()))
     }
 
+    /// The body exactly as written.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -51,37 +62,55 @@ impl fmt::Display for PostTitle {
 /// A stored post.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Post {
+    /// Assigned by storage on insert.
     pub id: PostId,
+    /// Who wrote the post; only they may change or delete it.
     pub author_id: UserId,
+    /// One line, trimmed.
     pub title: PostTitle,
+    /// The body, exactly as written.
     pub content: PostContent,
+    /// False for a draft, which only its author may see.
     pub published: bool,
+    /// When the post was created; lists are ordered by it, newest first.
     pub created_at: Timestamp,
+    /// When the post last changed; equal to `created_at` until then.
     pub updated_at: Timestamp,
+    /// How many users like the post, kept exact by the [`crate::LikeRepository`].
     pub like_count: i64,
 }
 
 /// Who wrote a post (or liked one), as anyone may see them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Author {
+    /// Identifies the user.
     pub id: UserId,
+    /// Public display name.
     pub name: UserName,
 }
 
 /// A post as one reader sees it: with its author and whether they like it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostView {
+    /// The post itself.
     pub post: Post,
+    /// Who wrote it.
     pub author: Author,
     /// Always false for anonymous readers.
     pub liked_by_me: bool,
 }
 
+/// What a [`crate::PostRepository`] needs to create a post; storage sets
+/// the id, both timestamps and a zero like count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPost {
+    /// Who writes the post and will own it.
     pub author_id: UserId,
+    /// One line, trimmed.
     pub title: PostTitle,
+    /// The body, exactly as written.
     pub content: PostContent,
+    /// False to save a draft.
     pub published: bool,
 }
 
@@ -89,8 +118,11 @@ pub struct NewPost {
 /// Applying any change moves `updated_at`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PostChanges {
+    /// New title.
     pub title: Option<PostTitle>,
+    /// New body.
     pub content: Option<PostContent>,
+    /// Publish (`true`) or turn back into a draft (`false`).
     pub published: Option<bool>,
 }
 

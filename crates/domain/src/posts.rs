@@ -8,16 +8,22 @@ use crate::{
 /// Raw input for a new post, or for replacing one whole.
 #[derive(Debug, Clone)]
 pub struct PostInput {
+    /// Rules in [`PostTitle::parse`].
     pub title: String,
+    /// Rules in [`PostContent::parse`].
     pub content: String,
+    /// False for a draft.
     pub published: bool,
 }
 
 /// Raw input for changing some fields of a post.
 #[derive(Debug, Clone, Default)]
 pub struct PostPatch {
+    /// New title; `None` keeps the current one.
     pub title: Option<String>,
+    /// New body; `None` keeps the current one.
     pub content: Option<String>,
+    /// Publish or unpublish; `None` keeps the current state.
     pub published: Option<bool>,
 }
 
@@ -32,6 +38,8 @@ pub struct PostService {
 pub const MAX_SEARCH_CHARS: usize = 200;
 
 impl PostService {
+    /// Builds the service on its ports; `users` is only read, to tell an
+    /// unknown author from one without posts.
     pub fn new(posts: Arc<dyn PostRepository>, users: Arc<dyn UserRepository>) -> Self {
         Self { posts, users }
     }

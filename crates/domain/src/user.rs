@@ -8,8 +8,14 @@ use crate::{InvalidValue, Timestamp, UserId, validation::trimmed};
 pub struct Email(String);
 
 impl Email {
+    /// The longest address accepted, in characters, counted after trimming.
     pub const MAX_LEN: usize = 254;
 
+    /// Trims and lower-cases `raw`, then checks it.
+    /// Errors: [`InvalidValue`] when it is empty, longer than
+    /// [`Email::MAX_LEN`], or not `local@domain`: no whitespace or control
+    /// characters, a local part of at most 64 bytes, and a domain with a dot
+    /// and no empty or hyphen-edged labels.
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let email = raw.trim().to_lowercase();
         if email.is_empty() {
@@ -26,6 +32,7 @@ impl Email {
         Ok(Self(email))
     }
 
+    /// The normalized (trimmed, lower-case) address.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -62,12 +69,17 @@ impl fmt::Display for Email {
 pub struct UserName(String);
 
 impl UserName {
+    /// The longest name accepted, in characters (not bytes), counted before trimming.
     pub const MAX_CHARS: usize = 50;
 
+    /// Trims `raw`, then checks it.
+    /// Errors: [`InvalidValue`] when it is longer than [`UserName::MAX_CHARS`]
+    /// as sent, blank, or contains a control character (newlines included).
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         trimmed(raw, 1, Self::MAX_CHARS, false).map(|name| Self(name.to_owned()))
     }
 
+    /// The trimmed name.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -85,9 +97,14 @@ impl fmt::Display for UserName {
 pub struct Password(String);
 
 impl Password {
+    /// The shortest password accepted, in UTF-8 bytes.
     pub const MIN_BYTES: usize = 8;
+    /// The longest password accepted, in UTF-8 bytes: bcrypt's 72 less its terminator.
     pub const MAX_BYTES: usize = 71;
 
+    /// Keeps `raw` exactly: no trimming or normalization.
+    /// Errors: [`InvalidValue`] when it contains NUL or is not
+    /// [`Password::MIN_BYTES`] to [`Password::MAX_BYTES`] bytes long.
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         if raw.contains('\0') {
             return Err(InvalidValue::new("must not contain NUL characters"));
@@ -98,6 +115,7 @@ impl Password {
         Ok(Self(raw.to_owned()))
     }
 
+    /// The plain text, for the [`crate::PasswordHasher`]; never log or store it.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -114,10 +132,12 @@ impl fmt::Debug for Password {
 pub struct PasswordHash(String);
 
 impl PasswordHash {
+    /// Wraps a hash as the hasher encoded it or storage returned it; not checked.
     pub fn new(encoded: impl Into<String>) -> Self {
         Self(encoded.into())
     }
 
+    /// The encoded hash, for storage and verification.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -132,33 +152,46 @@ impl fmt::Debug for PasswordHash {
 /// A registered person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
+    /// Assigned by storage on insert.
     pub id: UserId,
+    /// Public display name.
     pub name: UserName,
+    /// Login address, unique; not part of the public [`UserProfile`].
     pub email: Email,
+    /// Hash of the current password; redacted from `Debug`.
     pub password_hash: PasswordHash,
+    /// When the account was registered.
     pub created_at: Timestamp,
 }
 
 /// What a [`crate::UserRepository`] needs to create a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewUser {
+    /// Public display name.
     pub name: UserName,
+    /// Login address; inserting fails with [`crate::DomainError::EmailTaken`] if it is in use.
     pub email: Email,
+    /// Hash of the chosen password: the plain text never reaches storage.
     pub password_hash: PasswordHash,
 }
 
 /// A partial update of a user; `None` leaves the column as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserChanges {
+    /// New display name.
     pub name: Option<UserName>,
+    /// Hash of the new password.
     pub password_hash: Option<PasswordHash>,
 }
 
 /// What anyone may see of a user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserProfile {
+    /// Whose profile this is.
     pub id: UserId,
+    /// Public display name.
     pub name: UserName,
+    /// When the account was registered.
     pub created_at: Timestamp,
     /// Published posts only.
     pub post_count: i64,
@@ -167,7 +200,9 @@ pub struct UserProfile {
 /// A bearer token and how long it lives.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccessToken {
+    /// The opaque bearer token; redacted from `Debug`.
     pub token: String,
+    /// How long the token stays valid from issue, in seconds.
     pub expires_in_seconds: u64,
 }
 

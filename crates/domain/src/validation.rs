@@ -6,6 +6,7 @@ use crate::error::{DomainError, FieldError};
 pub struct InvalidValue(pub String);
 
 impl InvalidValue {
+    /// A failure with this client-facing message, e.g. `"must not be empty"`.
     pub fn new(message: impl Into<String>) -> Self {
         Self(message.into())
     }
