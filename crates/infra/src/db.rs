@@ -12,7 +12,7 @@ use diesel::r2d2::{ConnectionManager, Pool};
 use domain::{DomainError, HealthCheck};
 
 use crate::InfraError;
-pub(crate) use errors::{CorruptRow, db_error, one_line, violates};
+pub(crate) use errors::{CorruptRow, OptionalRow, db_error, one_line, violates};
 use session::{LogPoolErrors, SessionSettings};
 pub(crate) use target::{describe_target, with_connect_timeout};
 

@@ -14,7 +14,7 @@ use domain::{
 };
 
 use crate::Database;
-use crate::db::db_error;
+use crate::db::{OptionalRow, db_error};
 use crate::schema::{likes, posts, users};
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
 
@@ -82,10 +82,7 @@ impl PostRepository for PgPostRepository {
                 post_views!(viewer.map(UserId::get))
                     .filter(posts::id.eq(id.get()))
                     .first::<ViewRow>(conn)
-                    .optional()
-                    .map_err(db_error)?
-                    .map(into_view)
-                    .transpose()
+                    .optional_row(into_view)
             })
             .await
     }
@@ -141,10 +138,7 @@ impl PostRepository for PgPostRepository {
                     .set((PostChangesRow::from(&changes), posts::updated_at.eq(now)))
                     .returning(PostRow::as_returning())
                     .get_result(conn)
-                    .optional()
-                    .map_err(db_error)?
-                    .map(Post::try_from)
-                    .transpose()
+                    .optional_row(Post::try_from)
             })
             .await
     }

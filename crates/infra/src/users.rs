@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use domain::{DomainError, Email, NewUser, User, UserChanges, UserId, UserProfile, UserRepository};
 
 use crate::Database;
-use crate::db::{db_error, violates};
+use crate::db::{OptionalRow, db_error, violates};
 use crate::schema::{posts, users};
 use rows::{NewUserRow, ProfileRow, UserChangesRow, UserRow};
 
@@ -58,10 +58,7 @@ impl UserRepository for PgUserRepository {
                     .filter(users::email.eq(email))
                     .select(UserRow::as_select())
                     .first(conn)
-                    .optional()
-                    .map_err(db_error)?
-                    .map(User::try_from)
-                    .transpose()
+                    .optional_row(User::try_from)
             })
             .await
     }
@@ -78,10 +75,7 @@ impl UserRepository for PgUserRepository {
                     .set(row)
                     .returning(UserRow::as_returning())
                     .get_result(conn)
-                    .optional()
-                    .map_err(db_error)?
-                    .map(User::try_from)
-                    .transpose()
+                    .optional_row(User::try_from)
             })
             .await
     }
@@ -123,10 +117,7 @@ fn find(conn: &mut PgConnection, id: UserId) -> Result<Option<User>, DomainError
         .find(id.get())
         .select(UserRow::as_select())
         .first(conn)
-        .optional()
-        .map_err(db_error)?
-        .map(User::try_from)
-        .transpose()
+        .optional_row(User::try_from)
 }
 
 /// How many published posts the user has (served by the author index).

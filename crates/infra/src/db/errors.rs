@@ -1,6 +1,7 @@
 //! Turning diesel's errors into domain errors, in one place.
 
-use diesel::result::{DatabaseErrorKind, Error};
+use diesel::QueryResult;
+use diesel::result::{DatabaseErrorKind, Error, OptionalExtension};
 use domain::{DomainError, InvalidValue};
 
 /// The meaning of a diesel error that the caller gave no better meaning to: a
@@ -16,6 +17,24 @@ pub(crate) fn db_error(error: Error) -> DomainError {
         DomainError::Unavailable(Box::new(error))
     } else {
         DomainError::Unexpected(Box::new(error))
+    }
+}
+
+/// At most one row, as its domain value: `Ok(None)` when there is no row,
+/// the diesel error mapped by [`db_error`] otherwise.
+pub(crate) trait OptionalRow<R> {
+    fn optional_row<T>(
+        self,
+        convert: impl FnOnce(R) -> Result<T, DomainError>,
+    ) -> Result<Option<T>, DomainError>;
+}
+
+impl<R> OptionalRow<R> for QueryResult<R> {
+    fn optional_row<T>(
+        self,
+        convert: impl FnOnce(R) -> Result<T, DomainError>,
+    ) -> Result<Option<T>, DomainError> {
+        self.optional().map_err(db_error)?.map(convert).transpose()
     }
 }
 
