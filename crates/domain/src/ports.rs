@@ -41,6 +41,8 @@ pub trait UserRepository: Send + Sync {
 #[async_trait]
 pub trait PostRepository: Send + Sync {
     /// Stores a new post and returns it as its author sees it.
+    /// Errors: [`DomainError::InvalidToken`] when the author no longer exists
+    /// (the account was deleted after the caller was authenticated).
     async fn insert(&self, post: NewPost) -> Result<PostView, DomainError>;
 
     /// The post whatever its `published` flag; visibility is the caller's rule.
@@ -72,7 +74,9 @@ pub trait PostRepository: Send + Sync {
 #[async_trait]
 pub trait LikeRepository: Send + Sync {
     /// Records the like if absent; returns the post's like count afterwards.
-    /// Errors: [`DomainError::NotFound`] when the post does not exist.
+    /// Errors: [`DomainError::NotFound`] when the post does not exist;
+    /// [`DomainError::InvalidToken`] when the user no longer does (the
+    /// account was deleted after the caller was authenticated).
     async fn like(&self, user: UserId, post: PostId) -> Result<i64, DomainError>;
 
     /// Removes the like if present; returns the post's like count afterwards.

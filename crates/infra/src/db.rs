@@ -1,9 +1,11 @@
 //! The connection pool, and the one place where diesel's blocking calls run.
 
 mod errors;
+mod gate;
 mod session;
 mod target;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,11 +14,11 @@ use diesel::r2d2::{ConnectionManager, Pool};
 use domain::{DomainError, HealthCheck};
 
 use crate::InfraError;
+use errors::ServerWording;
 pub(crate) use errors::{CorruptRow, OptionalRow, db_error, one_line, violates};
+use gate::{Gate, PgManager, PgPool};
 use session::{LogPoolErrors, SessionSettings};
 pub(crate) use target::{describe_target, with_connect_timeout};
-
-type PgPool = Pool<ConnectionManager<PgConnection>>;
 
 /// A pool of PostgreSQL connections. Cloning shares the pool.
 ///
@@ -25,6 +27,7 @@ type PgPool = Pool<ConnectionManager<PgConnection>>;
 #[derive(Clone)]
 pub struct Database {
     pool: PgPool,
+    gate: Arc<Gate>,
 }
 
 impl std::fmt::Debug for Database {
@@ -35,13 +38,15 @@ impl std::fmt::Debug for Database {
             .field("connections", &state.connections)
             .field("idle_connections", &state.idle_connections)
             .field("max_size", &self.pool.max_size())
+            .field("blocking_in_use", &self.gate.in_use())
             .finish()
     }
 }
 
 impl Database {
     /// A pool of at most `pool_size` connections; a request that waits longer
-    /// than `checkout_timeout` for one fails with [`DomainError::Unavailable`].
+    /// than `checkout_timeout` for one fails with [`DomainError::Unavailable`],
+    /// and so does one that finds the database down, at once.
     ///
     /// Connects once before returning, so an unreachable database is an error
     /// here (one line, naming the host), not on the first request. A blocking
@@ -62,10 +67,11 @@ impl Database {
         let url = with_connect_timeout(url, checkout_timeout);
         // libpq's own message ("connection refused", "password authentication
         // failed") says more than the pool's "timed out waiting for connection".
-        PgConnection::establish(&url).map_err(|error| InfraError::Connect {
+        let mut probe = PgConnection::establish(&url).map_err(|error| InfraError::Connect {
             target: describe_target(&url),
             reason: one_line(&error.to_string()),
         })?;
+        let wording = ServerWording::learn(&mut probe);
         let pool = Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
@@ -76,29 +82,40 @@ impl Database {
             .test_on_check_out(false)
             .connection_customizer(Box::new(SessionSettings))
             .error_handler(Box::new(LogPoolErrors))
-            .build_unchecked(ConnectionManager::new(url));
-        Ok(Self { pool })
+            .build_unchecked(PgManager(ConnectionManager::new(url)));
+        Ok(Self {
+            pool,
+            gate: Arc::new(Gate::new(pool_size, checkout_timeout, wording)),
+        })
+    }
+
+    /// The most requests that have held a blocking thread for the database at
+    /// once since start: never more than the pool size.
+    pub fn busiest_blocking(&self) -> usize {
+        self.gate.busiest()
     }
 
     /// Runs `f` with a pooled connection on tokio's blocking thread pool,
     /// inside the caller's tracing span.
     ///
-    /// No free connection within the checkout timeout, or no database, gives
-    /// [`DomainError::Unavailable`]. `f` maps its diesel errors itself, with
-    /// [`db_error`] for those it has no better meaning for.
-    pub(crate) async fn run_blocking<T, F>(&self, f: F) -> Result<T, DomainError>
+    /// `f` maps the diesel errors it has a meaning for and hands the rest to
+    /// [`db_error`]. Of those, a deadlock or serialization failure runs `f`
+    /// again (a few times, with jitter), so `f` must be a transaction or a
+    /// single statement; a lost connection, a statement timeout, no free
+    /// connection within the checkout timeout, or a database known to be down
+    /// give [`DomainError::Unavailable`].
+    pub(crate) async fn run_blocking<T, F>(&self, mut f: F) -> Result<T, DomainError>
     where
-        F: FnOnce(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
+        F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
         T: Send + 'static,
     {
+        let admission = self.gate.admit().await?;
         let pool = self.pool.clone();
+        let gate = self.gate.clone();
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
-            let mut conn = pool
-                .get()
-                .map_err(|error| DomainError::Unavailable(Box::new(error)))?;
-            f(&mut conn)
+            gate.run(&pool, &admission, &mut f)
         })
         .await
         .map_err(DomainError::unexpected)?

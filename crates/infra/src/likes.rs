@@ -17,8 +17,9 @@ use crate::db::{CorruptRow, db_error, violates};
 use crate::posts::{before, fetch_limit};
 use crate::schema::{likes, posts, users};
 
-/// The foreign key from `likes.post_id` to `posts` (see the create_likes migration).
+/// The foreign keys from `likes` to `posts` and `users` (see the create_likes migration).
 const POST_EXISTS: &str = "likes_post_id_fkey";
+const LIKER_EXISTS: &str = "likes_user_id_fkey";
 
 #[derive(Debug, Clone)]
 pub struct PgLikeRepository {
@@ -46,6 +47,9 @@ impl LikeRepository for PgLikeRepository {
                 .map_err(|error| {
                     if violates(&error, POST_EXISTS) {
                         DomainError::NotFound("post")
+                    } else if violates(&error, LIKER_EXISTS) {
+                        // The account was deleted after its token was checked.
+                        DomainError::InvalidToken
                     } else {
                         db_error(error)
                     }
@@ -59,8 +63,21 @@ impl LikeRepository for PgLikeRepository {
         self.db
             .run_blocking(move |conn| {
                 conn.transaction(|conn| {
-                    diesel::delete(likes::table.find((user.get(), post.get()))).execute(conn)?;
-                    like_count(conn, post)
+                    // The post before the like row: the lock order of every
+                    // writer (see users.rs), or this could deadlock with the
+                    // deletion of the post's author.
+                    let Some(count) = posts::table
+                        .find(post.get())
+                        .select(posts::like_count)
+                        .for_no_key_update()
+                        .first::<i64>(conn)
+                        .optional()?
+                    else {
+                        return Ok(None);
+                    };
+                    let removed = diesel::delete(likes::table.find((user.get(), post.get())))
+                        .execute(conn)?;
+                    Ok(Some(count - i64::try_from(removed).unwrap_or(0)))
                 })
                 .map_err(db_error)?
                 .ok_or(DomainError::NotFound("post"))

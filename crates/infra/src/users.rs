@@ -8,7 +8,7 @@ use domain::{DomainError, Email, NewUser, User, UserChanges, UserId, UserProfile
 
 use crate::Database;
 use crate::db::{OptionalRow, db_error, violates};
-use crate::schema::{posts, users};
+use crate::schema::{likes, posts, users};
 use rows::{NewUserRow, ProfileRow, UserChangesRow, UserRow};
 
 /// The unique constraint on `users.email` (see the create_users migration).
@@ -55,7 +55,7 @@ impl UserRepository for PgUserRepository {
         self.db
             .run_blocking(move |conn| {
                 users::table
-                    .filter(users::email.eq(email))
+                    .filter(users::email.eq(&email))
                     .select(UserRow::as_select())
                     .first(conn)
                     .optional_row(User::try_from)
@@ -83,11 +83,7 @@ impl UserRepository for PgUserRepository {
     async fn delete(&self, id: UserId) -> Result<bool, DomainError> {
         self.db
             .run_blocking(move |conn| {
-                // Posts and likes go by ON DELETE CASCADE; the likes
-                // trigger lowers like_count on every other post this user liked.
-                diesel::delete(users::table.find(id.get()))
-                    .execute(conn)
-                    .map(|deleted| deleted > 0)
+                conn.transaction(|conn| delete_in_lock_order(conn, id))
                     .map_err(db_error)
             })
             .await
@@ -121,6 +117,36 @@ fn find(conn: &mut PgConnection, id: UserId) -> Result<Option<User>, DomainError
 }
 
 /// How many published posts the user has (served by the author index).
+/// Posts and likes go by ON DELETE CASCADE, and the likes trigger lowers
+/// like_count on every other post this user liked. The cascade would lock
+/// those posts in whatever order it meets them, so two users who liked each
+/// other's posts, deleting their accounts at once, could deadlock. Every
+/// writer locks the user row first, then posts by ascending id, then likes
+/// (see likes.rs), so the locks are taken here up front in that order.
+fn delete_in_lock_order(conn: &mut PgConnection, id: UserId) -> QueryResult<bool> {
+    let found = users::table
+        .find(id.get())
+        .select(users::id)
+        .for_update()
+        .first::<i64>(conn)
+        .optional()?;
+    if found.is_none() {
+        return Ok(false);
+    }
+    let liked = likes::table
+        .filter(likes::user_id.eq(id.get()))
+        .select(likes::post_id);
+    posts::table
+        .filter(posts::author_id.eq(id.get()).or(posts::id.eq_any(liked)))
+        .order(posts::id)
+        .select(posts::id)
+        .for_update()
+        .load::<i64>(conn)?;
+    diesel::delete(users::table.find(id.get()))
+        .execute(conn)
+        .map(|deleted| deleted > 0)
+}
+
 fn published_post_count(conn: &mut PgConnection, id: UserId) -> QueryResult<i64> {
     posts::table
         .filter(posts::author_id.eq(id.get()))

@@ -222,3 +222,49 @@ async fn deleting_an_account_removes_its_posts() {
     )
     .await;
 }
+
+/// Account deletion locks the user, then posts, then likes; likes and unlikes
+/// take the same order, so they cannot deadlock. Half the users delete their
+/// accounts while everyone likes everyone else's posts.
+#[tokio::test]
+async fn likes_racing_account_deletions_never_fail_and_counts_stay_exact() {
+    let app = spawn_app().await;
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for round in 0..20 {
+        let names: Vec<String> = (0..20).map(|i| format!("R{round}u{i}")).collect();
+        let app = &app;
+        let users = join_all(names.iter().map(|name| app.signed_up(name))).await;
+        let posts = join_all(users.iter().map(|(_, token)| new_post(app, token))).await;
+        let likes = users.iter().enumerate().flat_map(|(liker, (_, token))| {
+            posts
+                .iter()
+                .enumerate()
+                .filter(move |(author, _)| *author != liker)
+                .map(move |(_, post)| async move { like(app, *post, token).await.0 })
+        });
+        let deletions = users[..10].iter().map(|(_, token)| async move {
+            app.client
+                .delete(app.url("/users/me"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+        let (liked, deleted) = tokio::join!(join_all(likes), join_all(deletions));
+        for status in liked.into_iter().chain(deleted) {
+            *statuses.entry(status.as_u16()).or_default() += 1;
+        }
+        for post in &posts[10..] {
+            assert_eq!(likers(app, *post).await.len(), 9, "round {round}");
+            assert_eq!(like_count(app, *post).await, 9, "round {round}");
+        }
+    }
+    println!("likes racing deletions, 20 rounds: statuses {statuses:?}");
+    let unexpected: Vec<_> = statuses
+        .keys()
+        .filter(|status| ![200, 204, 401, 404].contains(*status))
+        .collect();
+    assert!(unexpected.is_empty(), "{statuses:?}");
+    assert_eq!(statuses[&204], 20 * 10);
+}

@@ -5,14 +5,16 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel::r2d2::{CustomizeConnection, Error, HandleError};
 
+use super::gate::PgConn;
+
 /// No statement may hold a connection (and a request) longer than this.
 const STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug)]
 pub(super) struct SessionSettings;
 
-impl CustomizeConnection<PgConnection, Error> for SessionSettings {
-    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), Error> {
+impl CustomizeConnection<PgConn, Error> for SessionSettings {
+    fn on_acquire(&self, PgConn { conn, .. }: &mut PgConn) -> Result<(), Error> {
         diesel::sql_query(format!(
             "SET statement_timeout = {}",
             STATEMENT_TIMEOUT.as_millis()

@@ -121,3 +121,83 @@ fn pool_settings_are_checked_instead_of_panicking() {
         Err(InfraError::PoolSettings(_))
     ));
 }
+
+/// Two transactions that take two locks in opposite orders: PostgreSQL
+/// breaks the deadlock by failing one, which runs again and succeeds.
+#[tokio::test]
+async fn a_deadlocked_transaction_runs_again_and_succeeds() {
+    use std::sync::{Arc, Barrier, atomic::AtomicUsize, atomic::Ordering};
+    let test_db = TestDatabase::new();
+    let db = test_db.database();
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let both_hold_one = Arc::new(Barrier::new(2));
+    let run = |first: i64, second: i64| {
+        let db = db.clone();
+        let attempts = attempts.clone();
+        let both_hold_one = both_hold_one.clone();
+        async move {
+            db.run_blocking(move |conn| {
+                let attempt = attempts.fetch_add(1, Ordering::SeqCst);
+                conn.transaction(|conn| {
+                    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({first})"))
+                        .execute(conn)?;
+                    // Only the first attempts meet; the rerun goes straight through.
+                    if attempt < 2 {
+                        both_hold_one.wait();
+                    }
+                    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({second})"))
+                        .execute(conn)
+                })
+                .map_err(db_error)
+            })
+            .await
+        }
+    };
+    let (one, other) = tokio::join!(run(1, 2), run(2, 1));
+    one.unwrap();
+    other.unwrap();
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        3,
+        "one of the two ran again"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_killed_under_the_pool_is_discarded_not_lent_again() {
+    #[derive(diesel::QueryableByName)]
+    struct Pid {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    let test_db = TestDatabase::new();
+    let db = Database::connect(test_db.url(), 1, Duration::from_secs(2)).unwrap();
+    let pid = |db: Database| async move {
+        db.run_blocking(|conn| {
+            diesel::sql_query("SELECT pg_backend_pid() AS pid")
+                .get_result::<Pid>(conn)
+                .map(|row| row.pid)
+                .map_err(db_error)
+        })
+        .await
+    };
+    let first = pid(db.clone()).await.unwrap();
+    let other = Database::connect(test_db.url(), 1, Duration::from_secs(2)).unwrap();
+    other
+        .run_blocking(move |conn| {
+            diesel::sql_query(format!("SELECT pg_terminate_backend({first})"))
+                .execute(conn)
+                .map_err(db_error)
+        })
+        .await
+        .unwrap();
+    // The pool's one connection is dead: the request that finds out gets a
+    // 503 (or, when nothing was sent yet, a fresh connection), never a 500...
+    match pid(db.clone()).await {
+        Ok(second) => assert_ne!(second, first),
+        Err(error) => assert!(matches!(error, DomainError::Unavailable(_)), "{error:?}"),
+    }
+    // ...and the next one a new connection.
+    let next = pid(db).await.unwrap();
+    assert_ne!(next, first);
+}

@@ -1,0 +1,208 @@
+//! Admission to the database: how many requests may hold a blocking thread
+//! for it, how long they wait, what a failure does to the connection, and
+//! which failures are worth running again.
+//!
+//! Hand-written because it is the glue between three things no crate joins:
+//! tokio's semaphore (waiting without a thread), r2d2's checkout, and
+//! diesel's error kinds.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::PgConnection;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use domain::DomainError;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::errors::{Fault, ServerWording, unavailable};
+
+/// A pooled connection, and whether a failure on it showed it to be dead.
+/// r2d2 asks [`PgManager::has_broken`] on check-in and discards it then, so
+/// the next request never inherits a dead connection.
+pub(crate) struct PgConn {
+    pub(super) conn: PgConnection,
+    lost: bool,
+}
+
+/// diesel's connection manager, plus the `lost` mark it cannot know about:
+/// diesel only reports a connection broken when its transaction manager is.
+#[derive(Debug)]
+pub(crate) struct PgManager(pub(super) diesel::r2d2::ConnectionManager<PgConnection>);
+
+impl ManageConnection for PgManager {
+    type Connection = PgConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<PgConn, Self::Error> {
+        self.0.connect().map(|conn| PgConn { conn, lost: false })
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), Self::Error> {
+        self.0.is_valid(&mut conn.conn)
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.lost || self.0.has_broken(&mut conn.conn)
+    }
+}
+
+pub(super) type PgPool = Pool<PgManager>;
+
+/// Attempts of one closure: the first run plus retries after a conflict or a
+/// connection found dead before the statement was sent.
+const MAX_ATTEMPTS: u32 = 4;
+/// While the database is known to be down, a request gets a connection this
+/// fast or a 503, instead of waiting out the whole checkout timeout.
+const DOWN_CHECKOUT: Duration = Duration::from_millis(250);
+
+/// Shared by every clone of a [`crate::Database`].
+#[derive(Debug)]
+pub(super) struct Gate {
+    /// One permit per connection: a request holds one for as long as it
+    /// occupies a blocking thread, so threads blocked on the database never
+    /// outnumber the pool.
+    permits: Arc<Semaphore>,
+    size: usize,
+    checkout_timeout: Duration,
+    /// Set by a failed checkout or a dead connection, cleared by the next
+    /// statement that succeeds.
+    down: AtomicBool,
+    busiest: AtomicUsize,
+    wording: ServerWording,
+}
+
+/// Why a request got no connection; logged, never shown to clients.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum NoConnection {
+    #[error("every database connection stayed busy for {0:?}")]
+    Busy(Duration),
+    #[error("the database is down and every connection attempt is already in flight")]
+    Down,
+}
+
+impl Gate {
+    pub(super) fn new(size: u32, checkout_timeout: Duration, wording: ServerWording) -> Self {
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        Self {
+            permits: Arc::new(Semaphore::new(size)),
+            size,
+            checkout_timeout,
+            down: AtomicBool::new(false),
+            busiest: AtomicUsize::new(0),
+            wording,
+        }
+    }
+
+    /// A permit to occupy a blocking thread: waited for (without a thread)
+    /// up to the checkout timeout, or refused at once while the database is
+    /// down so that requests do not pile up behind it.
+    pub(super) async fn admit(&self) -> Result<Admission, DomainError> {
+        let started = Instant::now();
+        let permit = if self.is_down() {
+            self.permits
+                .clone()
+                .try_acquire_owned()
+                .map_err(|_| unavailable(NoConnection::Down))?
+        } else {
+            tokio::time::timeout(self.checkout_timeout, self.permits.clone().acquire_owned())
+                .await
+                .map_err(|_| unavailable(NoConnection::Busy(self.checkout_timeout)))?
+                .map_err(DomainError::unexpected)?
+        };
+        let in_use = self.size - self.permits.available_permits();
+        self.busiest.fetch_max(in_use, Ordering::Relaxed);
+        Ok(Admission {
+            _permit: permit,
+            deadline: started + self.checkout_timeout,
+        })
+    }
+
+    /// Runs `f` on a pooled connection, again after a conflict (with jitter)
+    /// or on a fresh connection when the one lent was found dead before
+    /// anything was sent; a connection found dead is never lent again.
+    pub(super) fn run<T>(
+        &self,
+        pool: &PgPool,
+        admission: &Admission,
+        f: &mut impl FnMut(&mut PgConnection) -> Result<T, DomainError>,
+    ) -> Result<T, DomainError> {
+        let mut attempt = 1;
+        loop {
+            let mut conn = self.checkout(pool, admission)?;
+            let error = match f(&mut conn.conn) {
+                Ok(value) => {
+                    self.down.store(false, Ordering::Relaxed);
+                    return Ok(value);
+                }
+                Err(error) => error,
+            };
+            match Fault::of(&error, &self.wording) {
+                // The database answered; the request itself failed.
+                None => {
+                    self.down.store(false, Ordering::Relaxed);
+                    return Err(error);
+                }
+                Some(Fault::ConnectionLost { sent }) => {
+                    conn.lost = true;
+                    self.down.store(true, Ordering::Relaxed);
+                    if sent || attempt >= MAX_ATTEMPTS {
+                        return Err(Fault::as_unavailable(error));
+                    }
+                    tracing::debug!("a pooled connection was dead; trying a fresh one");
+                }
+                Some(Fault::Conflict) if attempt < MAX_ATTEMPTS => {
+                    drop(conn);
+                    tracing::debug!(attempt, "transaction conflict; running it again");
+                    std::thread::sleep(jitter(attempt));
+                }
+                Some(_) => return Err(Fault::as_unavailable(error)),
+            }
+            attempt += 1;
+        }
+    }
+
+    fn checkout(
+        &self,
+        pool: &PgPool,
+        admission: &Admission,
+    ) -> Result<PooledConnection<PgManager>, DomainError> {
+        let left = admission.deadline.saturating_duration_since(Instant::now());
+        let wait = if self.is_down() {
+            left.min(DOWN_CHECKOUT)
+        } else {
+            left
+        };
+        // r2d2 refuses a zero timeout; a millisecond still takes an idle one.
+        pool.get_timeout(wait.max(Duration::from_millis(1)))
+            .map_err(|error| {
+                self.down.store(true, Ordering::Relaxed);
+                unavailable(error)
+            })
+    }
+
+    fn is_down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn busiest(&self) -> usize {
+        self.busiest.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn in_use(&self) -> usize {
+        self.size - self.permits.available_permits()
+    }
+}
+
+/// A request's right to a blocking thread, and when its checkout gives up.
+pub(super) struct Admission {
+    _permit: OwnedSemaphorePermit,
+    deadline: Instant,
+}
+
+/// 5-25 ms, then 10-50, then 20-100: spread so that the transactions that
+/// collided do not collide again.
+fn jitter(attempt: u32) -> Duration {
+    let base = 5u64 << attempt.saturating_sub(1).min(4);
+    Duration::from_millis(base + fastrand::u64(0..=base * 4))
+}
