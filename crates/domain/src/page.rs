@@ -51,6 +51,9 @@ pub struct Cursor {
 
 impl Cursor {
     const VERSION: &'static str = "v1";
+    /// 9999-12-31T23:59:59.999999Z: the last instant of four-digit years,
+    /// which every calendar library and database can represent.
+    const LATEST_MICROS: u64 = 253_402_300_799_999_999;
 
     /// An opaque, URL-safe token for clients.
     pub fn encode(&self) -> String {
@@ -74,12 +77,22 @@ impl Cursor {
         else {
             return Err(invalid());
         };
-        let micros: u64 = micros.parse().map_err(|_| invalid())?;
-        let id: i64 = id.parse().map_err(|_| invalid())?;
-        let created_at = UNIX_EPOCH
-            .checked_add(Duration::from_micros(micros))
+        // The checksum is no signature, so every part is checked as if a
+        // stranger wrote it: a time every adapter can store, a real id.
+        let micros = micros
+            .parse::<u64>()
+            .ok()
+            .filter(|micros| *micros <= Self::LATEST_MICROS)
             .ok_or_else(invalid)?;
-        Ok(Self { created_at, id })
+        let id = id
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or_else(invalid)?;
+        Ok(Self {
+            created_at: UNIX_EPOCH + Duration::from_micros(micros),
+            id,
+        })
     }
 }
 
@@ -185,6 +198,31 @@ mod tests {
             &token[..token.len() - 2],
         ] {
             assert!(Cursor::decode(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    /// A well-formed token with a valid checksum around any payload: what
+    /// anyone can make, since the checksum is public.
+    fn forged(micros: &str, id: &str) -> String {
+        let payload = format!("v1.{micros}.{id}");
+        hex(&format!("{payload}.{:016x}", checksum(&payload)))
+    }
+
+    #[test]
+    fn a_forged_cursor_with_an_impossible_part_is_refused() {
+        assert!(Cursor::decode(&forged("1764158400123456", "42")).is_ok());
+        assert!(Cursor::decode(&forged("253402300799999999", "1")).is_ok());
+        for (micros, id) in [
+            ("18446744073709551615", "1"), // u64::MAX microseconds: year 586,524
+            ("253402300800000000", "1"),   // year 10000
+            ("1764158400123456", "0"),
+            ("1764158400123456", "-7"),
+            ("-1", "1"),
+        ] {
+            assert!(
+                Cursor::decode(&forged(micros, id)).is_err(),
+                "{micros}.{id} should be refused"
+            );
         }
     }
 
