@@ -31,7 +31,7 @@ pub use likes::{LikeService, LikeState, Liker};
 pub use page::{Cursor, Page, PageLimit, PageRequest};
 pub use ports::*;
 pub use post::{Author, NewPost, Post, PostChanges, PostContent, PostFilter, PostTitle, PostView};
-pub use posts::{MAX_SEARCH_CHARS, PostInput, PostPatch, PostService};
+pub use posts::{MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, PostInput, PostPatch, PostService};
 pub use user::{
     AccessToken, Email, NewUser, Password, PasswordHash, User, UserChanges, UserName, UserProfile,
 };

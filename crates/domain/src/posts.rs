@@ -37,6 +37,11 @@ pub struct PostService {
 /// The longest search text accepted, in characters.
 pub const MAX_SEARCH_CHARS: usize = 200;
 
+/// The fewest characters a search text must hold besides spaces and the
+/// wildcard-like `%`, `_` and `\`: a shorter term matches nearly every post,
+/// so answering it costs a read of them all.
+pub const MIN_SEARCH_CHARS: usize = 3;
+
 impl PostService {
     /// Builds the service on its ports; `users` is only read, to tell an
     /// unknown author from one without posts.
@@ -202,8 +207,9 @@ fn parse_title_and_content(
     }
 }
 
-/// Search text is never stored, so only what PostgreSQL cannot take (NUL)
-/// and the length limit, which holds as sent, are refused.
+/// Search text is never stored, so only what storage cannot take (NUL), the
+/// length limit (which holds as sent) and terms too short to narrow anything
+/// down are refused.
 fn parse_search(raw: Option<&str>) -> Result<Option<String>, InvalidValue> {
     let Some(raw) = raw.filter(|s| !s.trim().is_empty()) else {
         return Ok(None);
@@ -214,6 +220,15 @@ fn parse_search(raw: Option<&str>) -> Result<Option<String>, InvalidValue> {
     if raw.chars().count() > MAX_SEARCH_CHARS {
         return Err(InvalidValue::new(format!(
             "must be at most {MAX_SEARCH_CHARS} characters long"
+        )));
+    }
+    let telling = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '%' | '_' | '\\'))
+        .count();
+    if telling < MIN_SEARCH_CHARS {
+        return Err(InvalidValue::new(format!(
+            "must hold at least {MIN_SEARCH_CHARS} characters other than spaces, %, _ and \\"
         )));
     }
     Ok(Some(raw.trim().to_owned()))

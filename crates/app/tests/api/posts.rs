@@ -389,7 +389,18 @@ async fn search_matches_title_or_content_case_insensitively_and_literally() {
         let query: String = url_encode(term);
         format!("/posts?search={query}")
     };
-    assert_eq!(titles(&app, &search("50%"), None).await, ["Fifty percent"]);
+    assert_eq!(
+        titles(&app, &search("50% o"), None).await,
+        ["Fifty percent"]
+    );
+    for too_short in ["50", "%%%", "_ _"] {
+        let body = problem(
+            app.get(&search(too_short), None).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], "search", "{too_short:?}");
+    }
     assert_eq!(titles(&app, &search("snake_"), None).await, ["snake_case"]);
     assert_eq!(titles(&app, &search("it's \"q"), None).await, ["quotes"]);
     assert_eq!(titles(&app, &search(r"C:\temp"), None).await, ["path"]);

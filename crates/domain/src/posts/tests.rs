@@ -148,6 +148,29 @@ fn list_never_includes_drafts_and_validates_search() {
 }
 
 #[test]
+fn a_search_needs_three_characters_besides_spaces_and_wildcards() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_list()
+        .withf(|filter, _, _| filter.search.as_deref() == Some("a%b_c"))
+        .returning(|_, _, _| {
+            Ok(Page {
+                items: vec![],
+                next_cursor: None,
+            })
+        });
+    let posts = service(posts);
+    for short in [
+        "a", "ab", "%", "%%%", "__", "\\\\\\", "a _%", "a b", "%a%b%",
+    ] {
+        let error =
+            block_on(posts.list(Some(short), None, None, PageRequest::default())).unwrap_err();
+        assert_eq!(fields(error), ["search"], "{short:?}");
+    }
+    block_on(posts.list(Some("a%b_c"), None, None, PageRequest::default())).unwrap();
+}
+
+#[test]
 fn blank_search_means_no_search() {
     let mut posts = MockPostRepository::new();
     posts
