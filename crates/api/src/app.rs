@@ -13,7 +13,9 @@ use utoipa::OpenApi;
 use crate::{
     handlers::{docs::ApiDocs, health::Readiness},
     login_guard::ThrottledLogin,
-    middleware::{cors, problem_fallback, request_context},
+    middleware::{
+        BodyDeadline, body_deadline, catch_panic, cors, problem_fallback, request_context,
+    },
     openapi::ApiDoc,
     rejections,
     routes::{no_route, routes},
@@ -41,6 +43,7 @@ pub struct HttpApp {
     login: Data<ThrottledLogin>,
     readiness: Data<Readiness>,
     docs: Data<ApiDocs>,
+    body_deadline: Data<BodyDeadline>,
     cors_origins: Arc<[String]>,
 }
 
@@ -59,6 +62,7 @@ impl HttpApp {
                 timeout: settings.readiness_timeout,
             }),
             docs: Data::new(ApiDocs::new(ApiDoc::openapi())),
+            body_deadline: Data::new(BodyDeadline(settings.body_timeout)),
             cors_origins,
         })
     }
@@ -83,6 +87,7 @@ impl HttpApp {
             .app_data(self.login.clone())
             .app_data(self.readiness.clone())
             .app_data(self.docs.clone())
+            .app_data(self.body_deadline.clone())
             .app_data(rejections::json_config())
             .app_data(rejections::form_config())
             .app_data(rejections::payload_config())
@@ -90,6 +95,8 @@ impl HttpApp {
             .app_data(rejections::query_config())
             .configure(routes)
             .default_service(web::to(no_route))
+            .wrap(from_fn(body_deadline))
+            .wrap(from_fn(catch_panic))
             .wrap(Condition::new(
                 !self.cors_origins.is_empty(),
                 cors(&self.cors_origins),
@@ -112,9 +119,13 @@ pub fn server(
     settings: HttpSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<Server> {
+    let workers = settings.workers.max(1);
+    let per_worker = (settings.max_connections / workers).max(1);
     let app = HttpApp::new(services, settings)
         .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
     Ok(HttpServer::new(move || app.build())
+        .workers(workers)
+        .max_connections(per_worker)
         .shutdown_signal(shutdown)
         .listen(listener)?
         .run())

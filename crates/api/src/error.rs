@@ -13,6 +13,10 @@ use domain::DomainError;
 
 use crate::problem::{self, FieldProblem};
 
+/// What a 503 asks clients to wait: the database comes back from a restart
+/// in about this long, and a pool that was full has turned over many times.
+const UNAVAILABLE_RETRY_AFTER: Duration = Duration::from_secs(1);
+
 /// Everything a request can fail with, domain errors included.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ApiError {
@@ -28,6 +32,9 @@ pub(crate) enum ApiError {
     Unprocessable(Vec<FieldProblem>),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The body was still arriving when its deadline passed.
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     #[error("{0}")]
     UnsupportedMediaType(&'static str),
     #[error("{0}")]
@@ -61,6 +68,7 @@ impl ResponseError for ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -83,6 +91,12 @@ impl ResponseError for ApiError {
             }
             Self::TooManyAttempts { retry_after } => {
                 response.insert_header((RETRY_AFTER, whole_seconds(*retry_after).to_string()));
+            }
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => {
+                response.insert_header((
+                    RETRY_AFTER,
+                    whole_seconds(UNAVAILABLE_RETRY_AFTER).to_string(),
+                ));
             }
             _ => {}
         }

@@ -1,10 +1,15 @@
-//! Cross-cutting request handling, outermost first: request id and access
-//! log, problem+json for any error response, CORS.
+//! Cross-cutting request handling, outermost first: request id, access log
+//! and the headers of every response; problem+json for any error response;
+//! CORS; a 500 for a panic; the body deadline.
 
+mod body_deadline;
+mod catch_panic;
 mod cors;
 mod problem_fallback;
 mod request_context;
 
+pub(crate) use body_deadline::{BodyDeadline, body_deadline};
+pub(crate) use catch_panic::catch_panic;
 pub(crate) use cors::cors;
 pub(crate) use problem_fallback::problem_fallback;
 pub(crate) use request_context::request_context;

@@ -53,6 +53,7 @@ fn json_error(error: JsonPayloadError) -> ApiError {
         JsonPayloadError::OverflowKnownLength { .. }
         | JsonPayloadError::Overflow { .. }
         | JsonPayloadError::Payload(PayloadError::Overflow) => too_large(),
+        JsonPayloadError::Payload(error) if is_timeout(&error) => ApiError::BodyTimeout,
         JsonPayloadError::ContentType => {
             ApiError::UnsupportedMediaType("expected a JSON body (Content-Type: application/json)")
         }
@@ -71,6 +72,7 @@ fn form_error(error: UrlencodedError) -> ApiError {
         UrlencodedError::Overflow { .. } | UrlencodedError::Payload(PayloadError::Overflow) => {
             too_large()
         }
+        UrlencodedError::Payload(error) if is_timeout(&error) => ApiError::BodyTimeout,
         UrlencodedError::ContentType => ApiError::UnsupportedMediaType(
             "expected a form body (Content-Type: application/x-www-form-urlencoded)",
         ),
@@ -79,6 +81,11 @@ fn form_error(error: UrlencodedError) -> ApiError {
         }
         other => ApiError::BadRequest(format!("could not read the request body: {other}")),
     }
+}
+
+/// The body deadline ([`crate::middleware::body_deadline`]) passed.
+fn is_timeout(error: &PayloadError) -> bool {
+    matches!(error, PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut)
 }
 
 fn too_large() -> ApiError {

@@ -11,6 +11,15 @@ pub struct HttpSettings {
     pub login_throttle: LoginThrottleSettings,
     /// How long `GET /health/ready` waits for the storage before answering 503.
     pub readiness_timeout: Duration,
+    /// How long a request body may take to arrive once its headers have;
+    /// past it the request is answered 408 and the connection closed.
+    pub body_timeout: Duration,
+    /// The most client connections open at once, across all workers; past
+    /// it the server stops accepting and new clients wait in the listen
+    /// backlog. Keep it below the process's file descriptor limit.
+    pub max_connections: usize,
+    /// Server workers (threads running the event loops); at least 1.
+    pub workers: usize,
 }
 
 impl Default for HttpSettings {
@@ -19,6 +28,9 @@ impl Default for HttpSettings {
             cors_allowed_origins: Vec::new(),
             login_throttle: LoginThrottleSettings::default(),
             readiness_timeout: Duration::from_secs(1),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 25_000,
+            workers: std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct Settings {
     pub port: u16,
     /// Exact origins (`scheme://host[:port]`); empty for no CORS.
     pub cors_allowed_origins: Vec<String>,
+    /// How long a request body may take to arrive.
+    pub body_timeout: Duration,
     /// An `EnvFilter` directive string, already checked to parse.
     pub log_filter: String,
 }
@@ -115,6 +117,11 @@ impl Settings {
             host: check.host(raw.host)?,
             port: raw.port,
             cors_allowed_origins: check.cors_origins(raw.cors_allowed_origins.entries())?,
+            body_timeout: Duration::from_secs(check.in_range(
+                keys::BODY_TIMEOUT_SECONDS,
+                raw.body_timeout_seconds,
+                1..=3600,
+            )?),
             log_filter: check.log_filter(raw.rust_log)?,
         })
     }

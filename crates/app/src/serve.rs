@@ -34,6 +34,8 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
 
     let http = api::HttpSettings {
         cors_allowed_origins: settings.cors_allowed_origins.clone(),
+        body_timeout: settings.body_timeout,
+        max_connections: connection_budget(settings.database.pool_size),
         ..api::HttpSettings::default()
     };
     runtime.block_on(async move {
@@ -43,6 +45,34 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
     tracing::info!("stopped serving");
     drop(target);
     Ok(())
+}
+
+/// Descriptors kept back from clients: the database pool, the listener, logs,
+/// the runtime's own, and the odd file.
+const RESERVED_DESCRIPTORS: u64 = 128;
+
+/// Raises the soft limit on open files to the hard one (the default soft
+/// limit, often 1,024, is what a flood of idle clients exhausts), and returns
+/// how many client connections fit under it with room to spare, so a flood
+/// is refused at accept instead of failing every open afterwards.
+fn connection_budget(pool_size: u32) -> usize {
+    let limit = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(error) => {
+            tracing::warn!(%error, "could not raise the open file limit");
+            rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft)
+        }
+    };
+    let budget = limit.saturating_sub(RESERVED_DESCRIPTORS + u64::from(pool_size));
+    let budget = usize::try_from(budget)
+        .unwrap_or(usize::MAX)
+        .clamp(64, 100_000);
+    tracing::info!(
+        open_file_limit = limit,
+        max_connections = budget,
+        "connection budget"
+    );
+    budget
 }
 
 fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {

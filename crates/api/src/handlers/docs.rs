@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use actix_web::{
     HttpResponse,
-    http::header::LOCATION,
+    http::header::{CONTENT_SECURITY_POLICY, LOCATION, X_FRAME_OPTIONS},
     web::{Data, Path},
 };
 use domain::DomainError;
@@ -54,7 +54,11 @@ pub(crate) async fn swagger_ui(
     let found = utoipa_swagger_ui::serve(&file, docs.swagger.clone())
         .map_err(|error| DomainError::unexpected(error.to_string()))?
         .ok_or_else(|| ApiError::NotFound(format!("no such file in the docs: {file}")))?;
+    // No other site may frame the page (clickjacking its Authorize dialog);
+    // frame-ancestors restricts nothing that Swagger UI itself loads.
     Ok(HttpResponse::Ok()
         .content_type(found.content_type)
+        .insert_header((CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"))
+        .insert_header((X_FRAME_OPTIONS, "DENY"))
         .body(found.bytes.into_owned()))
 }

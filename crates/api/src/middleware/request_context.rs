@@ -4,7 +4,9 @@ use actix_web::{
     Error,
     body::{BoxBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
-    http::header::{HeaderMap, HeaderName, HeaderValue},
+    http::header::{
+        AUTHORIZATION, CACHE_CONTROL, HeaderMap, HeaderName, HeaderValue, X_CONTENT_TYPE_OPTIONS,
+    },
     middleware::Next,
 };
 use tracing::Instrument;
@@ -17,13 +19,15 @@ const MAX_REQUEST_ID_LEN: usize = 128;
 
 /// Gives every request an id (the client's, when it is sane), runs it in a
 /// span carrying that id so every log line of the request has it, logs the
-/// request once when it is answered, and returns the id as `X-Request-Id`.
+/// request once when it is answered, and returns the id as `X-Request-Id`
+/// with the headers every response carries ([`decorate`]).
 pub(crate) async fn request_context(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let id = request_id(request.headers());
+    let credentials = request.headers().contains_key(AUTHORIZATION);
     let method = request.method().clone();
     let path = request.path().to_owned();
     let span = tracing::info_span!("request", request_id = %as_text(&id));
@@ -43,16 +47,14 @@ pub(crate) async fn request_context(
     match result {
         Ok(response) => {
             let mut response = response.map_into_boxed_body();
-            response.headers_mut().insert(request_id_header(), id);
+            decorate(response.headers_mut(), id, credentials);
             Ok(response)
         }
-        // The request is gone with the error, so the header waits for
+        // The request is gone with the error, so the headers wait for
         // actix to build the response.
         Err(mut error) => {
             error.add_response_mapper(move |mut response| {
-                response
-                    .headers_mut()
-                    .insert(request_id_header(), id.clone());
+                decorate(response.headers_mut(), id.clone(), credentials);
                 response
             });
             Err(error)
@@ -60,8 +62,16 @@ pub(crate) async fn request_context(
     }
 }
 
-fn request_id_header() -> HeaderName {
-    HeaderName::from_static(X_REQUEST_ID)
+/// What every response carries: its request id; `nosniff`, so a browser
+/// never runs a JSON body as something else; and, when the request carried
+/// credentials, `no-store`, so no cache keeps an answer meant for one person
+/// (an email, drafts, `liked_by_me`).
+fn decorate(headers: &mut HeaderMap, id: HeaderValue, credentials: bool) {
+    headers.insert(HeaderName::from_static(X_REQUEST_ID), id);
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if credentials {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
 }
 
 /// The client's id if it is 1 to 128 visible ASCII characters (anything

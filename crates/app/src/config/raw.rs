@@ -20,6 +20,7 @@ pub(super) struct Raw {
     pub host: String,
     pub port: u16,
     pub cors_allowed_origins: Origins,
+    pub body_timeout_seconds: u64,
     pub rust_log: String,
 }
 
@@ -42,6 +43,7 @@ impl Default for Raw {
             host: "127.0.0.1".to_owned(),
             port: 8000,
             cors_allowed_origins: Origins::Joined(String::new()),
+            body_timeout_seconds: 10,
             rust_log: "info".to_owned(),
         }
     }
