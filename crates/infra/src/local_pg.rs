@@ -102,6 +102,18 @@ impl LocalPostgres {
     /// over durability, deleted when it stops.
     #[cfg(any(test, feature = "testing"))]
     pub(crate) fn start_throwaway() -> Result<Self, LocalPgError> {
+        Self::start_temporary(Durability::Throwaway)
+    }
+
+    /// A fresh cluster under the system temp directory that keeps every
+    /// commit through a crash, deleted when it stops.
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn start_crash_safe() -> Result<Self, LocalPgError> {
+        Self::start_temporary(Durability::Durable)
+    }
+
+    #[cfg(any(test, feature = "testing"))]
+    fn start_temporary(durability: Durability) -> Result<Self, LocalPgError> {
         let binaries =
             PgBinaries::discover(std::env::var_os("PATH").as_deref(), Path::new(DEBIAN_ROOT))?;
         let runner = Runner::detect()?;
@@ -119,7 +131,7 @@ impl LocalPostgres {
             runner,
             data_dir: base.join("postgres"),
             log: base.join("postgres.log"),
-            durability: Durability::Throwaway,
+            durability,
         };
         let started = cluster
             .prepare()
@@ -135,9 +147,15 @@ impl LocalPostgres {
             cluster.init()?;
         }
         let port = cluster.start()?;
+        // A throwaway directory is ours alone, so its watchdog stops whatever
+        // server runs there, one a test restarted included.
+        let guarded_pid = match remove {
+            Some(_) => Some(None),
+            None => cluster.postmaster_pid().map(Some),
+        };
         // A watchdog that failed to spawn leaves Drop as the only guard; the
         // server still works, so that is not worth refusing to start.
-        let watchdog = cluster.postmaster_pid().and_then(|pid| {
+        let watchdog = guarded_pid.and_then(|pid| {
             Watchdog::spawn(&cluster, pid, remove.as_deref())
                 .inspect_err(|error| tracing::warn!(%error, "no watchdog for the local PostgreSQL"))
                 .ok()
@@ -147,6 +165,28 @@ impl LocalPostgres {
             port,
             ownership: Ownership::Started { watchdog, remove },
         })
+    }
+
+    /// Stops the server as a crash would (`pg_ctl -m immediate`): for tests
+    /// of what clients see while the database is gone.
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn crash(&self) -> bool {
+        self.cluster.stop("immediate")
+    }
+
+    /// Starts the server again on its port after [`LocalPostgres::crash`].
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn restart(&self) -> Result<(), LocalPgError> {
+        self.cluster
+            .start_on(self.port)?
+            .map_err(|failure| LocalPgError::Start {
+                data_dir: self.cluster.data_dir.clone(),
+                reason: match failure {
+                    cluster::StartFailure::PortTaken => format!("port {} was taken", self.port),
+                    cluster::StartFailure::Other(reason) => reason,
+                },
+                log: self.cluster.log.clone(),
+            })
     }
 
     /// `postgres://agora@127.0.0.1:PORT/agora`.

@@ -103,6 +103,44 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A PostgreSQL server of one test's own, with a migrated `agora` database,
+/// for tests that crash and restart it. Stopped and deleted when dropped.
+pub struct CrashableServer {
+    cluster: LocalPostgres,
+}
+
+impl CrashableServer {
+    pub fn start() -> Self {
+        // Durable: a throwaway cluster's synchronous_commit=off would lose
+        // acknowledged commits in a crash, which is what the tests look for.
+        let cluster = LocalPostgres::start_crash_safe()
+            .unwrap_or_else(|error| panic!("no PostgreSQL for the test: {error}"));
+        cluster
+            .create_database("agora")
+            .unwrap_or_else(|error| panic!("crashable server: {error}"));
+        migrations::run_pending(&cluster.url())
+            .unwrap_or_else(|error| panic!("crashable server: {error}"));
+        Self { cluster }
+    }
+
+    /// The migrated `agora` database.
+    pub fn url(&self) -> String {
+        self.cluster.url()
+    }
+
+    /// Stops the server as a crash would: `pg_ctl -m immediate stop`.
+    pub fn crash(&self) {
+        assert!(self.cluster.crash(), "the server would not stop");
+    }
+
+    /// Starts the server again on the same port.
+    pub fn restart(&self) {
+        self.cluster
+            .restart()
+            .unwrap_or_else(|error| panic!("crashable server: {error}"));
+    }
+}
+
 static SERVER: OnceLock<Result<TestServer, String>> = OnceLock::new();
 
 struct TestServer {

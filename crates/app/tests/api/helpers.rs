@@ -1,7 +1,7 @@
 use std::{net::TcpListener, time::Duration};
 
 use auth::{BcryptHasher, JwtTokenService};
-use infra::testing::TestDatabase;
+use infra::{Database, testing::TestDatabase};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -11,24 +11,28 @@ pub const SECRET: &str = "an end-to-end test secret of 32+ bytes";
 pub struct TestApp {
     pub address: String,
     pub client: Client,
-    pub _db: TestDatabase,
+    /// What keeps the database alive: a [`TestDatabase`], or a server of the test's own.
+    pub _database: Box<dyn std::any::Any + Send + Sync>,
 }
 
 pub async fn spawn_app() -> TestApp {
     let db = TestDatabase::new();
+    spawn_app_on(db.database(), api::HttpSettings::default(), db)
+}
+
+/// The server on `database` with `settings`; `guard` is kept alive with it.
+pub fn spawn_app_on(
+    database: Database,
+    settings: api::HttpSettings,
+    guard: impl std::any::Any + Send + Sync,
+) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     // Cost 4 keeps bcrypt fast in tests; production's cost comes from BCRYPT_COST.
     let hasher = BcryptHasher::new(4).unwrap();
     let tokens = JwtTokenService::new(SECRET.as_bytes(), Duration::from_secs(1800)).unwrap();
-    let services = app::wiring::services(db.database(), hasher, tokens);
-    let server = api::server(
-        listener,
-        services,
-        api::HttpSettings::default(),
-        std::future::pending(),
-    )
-    .unwrap();
+    let services = app::wiring::services(database, hasher, tokens);
+    let server = api::server(listener, services, settings, std::future::pending()).unwrap();
     tokio::spawn(server);
     let client = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -37,7 +41,7 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         address,
         client,
-        _db: db,
+        _database: Box::new(guard),
     }
 }
 

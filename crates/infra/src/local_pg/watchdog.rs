@@ -15,15 +15,17 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use super::LocalPgError;
 use super::cluster::Cluster;
 
-/// `$1` postmaster pid, `$2` data dir, `$3` directory to delete afterwards (or
-/// empty), then the command that runs pg_ctl. The pid check keeps a late
-/// watchdog from stopping a newer server started on the same data directory.
+/// `$1` postmaster pid (or `any`), `$2` data dir, `$3` directory to delete
+/// afterwards (or empty), then the command that runs pg_ctl. The pid check
+/// keeps a late watchdog from stopping a newer server started on the same
+/// data directory by another process; `any` is for a throwaway directory,
+/// where every server is its owner's, restarted ones included.
 const SCRIPT: &str = r#"
 read -r mode || mode=immediate
 [ "$mode" = fast ] || mode=immediate
 pid=$1 data=$2 remove=$3
 shift 3
-if [ "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" = "$pid" ]; then
+if [ "$pid" = any ] || [ "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" = "$pid" ]; then
     "$@" -D "$data" -m "$mode" -w stop >/dev/null 2>&1
 fi
 [ -z "$remove" ] || rm -rf -- "$remove"
@@ -38,7 +40,7 @@ pub(crate) struct Watchdog {
 impl Watchdog {
     pub(crate) fn spawn(
         cluster: &Cluster,
-        postmaster_pid: u32,
+        postmaster_pid: Option<u32>,
         remove_afterwards: Option<&Path>,
     ) -> Result<Self, LocalPgError> {
         let mut command = Command::new("sh");
@@ -46,7 +48,7 @@ impl Watchdog {
             .arg("-c")
             .arg(SCRIPT)
             .arg("agora-pg-watchdog")
-            .arg(postmaster_pid.to_string())
+            .arg(postmaster_pid.map_or_else(|| "any".to_owned(), |pid| pid.to_string()))
             .arg(&cluster.data_dir)
             .arg(remove_afterwards.unwrap_or(Path::new("")))
             .args(cluster.runner.prefix())
