@@ -20,8 +20,8 @@ use crate::{
     handlers::{health, likes, login, posts, users},
     openapi::modifiers::{CommonResponses, EmptyQueryValues, SecuritySchemes},
     openapi::responses::{
-        BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, TooManyAttempts,
-        Unauthorized, Unavailable, Unprocessable, UnsupportedMediaType,
+        BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, RequestTimeout,
+        TooManyAttempts, Unauthorized, Unavailable, Unprocessable, UnsupportedMediaType,
     },
     problem::{FieldProblem, Problem, ValidationProblem},
 };
@@ -64,6 +64,7 @@ use crate::{
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
             UnsupportedMediaType, Unprocessable, TooManyAttempts, Unavailable, InternalError,
+            RequestTimeout,
         ),
     ),
     modifiers(&SecuritySchemes, &CommonResponses, &EmptyQueryValues),

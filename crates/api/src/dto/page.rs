@@ -68,7 +68,9 @@ pub(crate) struct PostListQuery {
     cursor: Option<String>,
     /// Only posts whose title or content contains this text, compared
     /// case-insensitively; `%` and `_` match themselves. Trimmed; blank means no
-    /// filter. No NUL characters.
+    /// filter. At least 3 characters besides spaces, `%`, `_` and `\` (a
+    /// shorter term is a 422); no NUL characters. A search cut short after
+    /// 3 seconds is a 503.
     #[param(max_length = 200, pattern = r"^[^\u0000]*$")]
     search: Option<String>,
     /// Only this user's posts.

@@ -6,8 +6,8 @@ use crate::{
     error::ApiError,
     login_guard::ThrottledLogin,
     openapi::responses::{
-        BadRequest, PayloadTooLarge, TooManyAttempts, Unauthorized, Unavailable, Unprocessable,
-        UnsupportedMediaType,
+        BadRequest, PayloadTooLarge, RequestTimeout, TooManyAttempts, Unauthorized, Unavailable,
+        Unprocessable, UnsupportedMediaType,
     },
 };
 
@@ -34,6 +34,7 @@ use crate::{
             headers(("Cache-Control" = String, description = "`no-store`: tokens are not cached."))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 408, response = RequestTimeout),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),

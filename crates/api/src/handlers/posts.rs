@@ -12,8 +12,8 @@ use crate::{
     },
     error::ApiError,
     openapi::responses::{
-        BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unavailable, Unprocessable,
-        UnsupportedMediaType,
+        BadRequest, Forbidden, NotFound, PayloadTooLarge, RequestTimeout, Unauthorized,
+        Unavailable, Unprocessable, UnsupportedMediaType,
     },
 };
 
@@ -32,6 +32,7 @@ use crate::{
             headers(("Location" = String, description = "`/posts/{id}`: the new post."))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 408, response = RequestTimeout),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -130,6 +131,7 @@ pub(crate) async fn get(
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 408, response = RequestTimeout),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -169,6 +171,7 @@ pub(crate) async fn replace(
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 408, response = RequestTimeout),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),

@@ -14,8 +14,8 @@ use crate::{
     error::ApiError,
     login_guard::ThrottledLogin,
     openapi::responses::{
-        BadRequest, Conflict, NotFound, PayloadTooLarge, TooManyAttempts, Unauthorized,
-        Unavailable, Unprocessable, UnsupportedMediaType,
+        BadRequest, Conflict, NotFound, PayloadTooLarge, RequestTimeout, TooManyAttempts,
+        Unauthorized, Unavailable, Unprocessable, UnsupportedMediaType,
     },
 };
 
@@ -33,6 +33,7 @@ use crate::{
             headers(("Location" = String, description = "`/users/{id}`: the new user's public profile."))),
         (status = 400, response = BadRequest),
         (status = 409, response = Conflict),
+        (status = 408, response = RequestTimeout),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -85,6 +86,7 @@ pub(crate) async fn me(caller: AuthenticatedUser) -> Json<AccountBody> {
         (status = 200, description = "The account as changed.", body = AccountBody),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 408, response = RequestTimeout),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),

@@ -62,10 +62,20 @@ pub(crate) struct Unprocessable(ValidationProblem);
 )]
 pub(crate) struct TooManyAttempts(Problem);
 
-/// The database is unreachable or busy past its timeout; try again later.
+/// The database is down, restarting or busy past its timeout, or a
+/// statement ran past its time limit; never the request's fault.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait before trying again."))
+)]
+pub(crate) struct Unavailable(Problem);
+
+/// The body did not arrive within the server's body deadline (10 s by
+/// default) of the headers; the connection is closed.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
-pub(crate) struct Unavailable(Problem);
+pub(crate) struct RequestTimeout(Problem);
 
 /// An unexpected failure; the body reveals nothing of its cause.
 #[derive(ToResponse)]
