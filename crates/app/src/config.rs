@@ -34,6 +34,8 @@ pub struct Settings {
     pub port: u16,
     /// Exact origins (`scheme://host[:port]`); empty for no CORS.
     pub cors_allowed_origins: Vec<String>,
+    /// Proxies whose forwarding headers name the client; empty: none.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// An `EnvFilter` directive string, already checked to parse.
     pub log_filter: String,
 }
@@ -115,6 +117,7 @@ impl Settings {
             host: check.host(raw.host)?,
             port: raw.port,
             cors_allowed_origins: check.cors_origins(raw.cors_allowed_origins.entries())?,
+            trusted_proxies: check.trusted_proxies(raw.trusted_proxies.entries())?,
             log_filter: check.log_filter(raw.rust_log)?,
         })
     }

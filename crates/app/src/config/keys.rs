@@ -77,13 +77,18 @@ pub(super) const CORS_ALLOWED_ORIGINS: Key = key(
     "CORS_ALLOWED_ORIGINS",
     "a comma-separated list of origins like https://example.com,http://localhost:3000",
 );
+pub(super) const TRUSTED_PROXIES: Key = key(
+    "trusted_proxies",
+    "TRUSTED_PROXIES",
+    "a comma-separated list of proxy CIDRs or addresses like 10.0.0.0/8,2001:db8::1",
+);
 pub(super) const RUST_LOG: Key = key(
     "rust_log",
     "RUST_LOG",
     "a log filter like info or agora=debug,actix_web=info",
 );
 
-pub(super) const ALL: [Key; 16] = [
+pub(super) const ALL: [Key; 17] = [
     DATABASE_URL,
     DB_DRIVER,
     DB_USER,
@@ -99,5 +104,6 @@ pub(super) const ALL: [Key; 16] = [
     HOST,
     PORT,
     CORS_ALLOWED_ORIGINS,
+    TRUSTED_PROXIES,
     RUST_LOG,
 ];

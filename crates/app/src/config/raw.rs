@@ -19,7 +19,8 @@ pub(super) struct Raw {
     pub bcrypt_cost: u32,
     pub host: String,
     pub port: u16,
-    pub cors_allowed_origins: Origins,
+    pub cors_allowed_origins: CommaList,
+    pub trusted_proxies: CommaList,
     pub rust_log: String,
 }
 
@@ -41,7 +42,8 @@ impl Default for Raw {
             bcrypt_cost: 12,
             host: "127.0.0.1".to_owned(),
             port: 8000,
-            cors_allowed_origins: Origins::Joined(String::new()),
+            cors_allowed_origins: CommaList::Joined(String::new()),
+            trusted_proxies: CommaList::Joined(String::new()),
             rust_log: "info".to_owned(),
         }
     }
@@ -50,12 +52,12 @@ impl Default for Raw {
 /// The environment can only say `a,b`; `agora.toml` may also say `["a", "b"]`.
 #[derive(Deserialize)]
 #[serde(untagged)]
-pub(super) enum Origins {
+pub(super) enum CommaList {
     List(Vec<String>),
     Joined(String),
 }
 
-impl Origins {
+impl CommaList {
     /// Entries trimmed, empty ones dropped.
     pub fn entries(&self) -> Vec<String> {
         let pieces: Vec<&str> = match self {

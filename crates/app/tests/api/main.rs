@@ -6,4 +6,5 @@
 mod helpers;
 mod likes;
 mod posts;
+mod throttle;
 mod users;
