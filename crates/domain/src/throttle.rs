@@ -9,7 +9,9 @@
 //! - the email over every network: a daily budget that, once spent, slows
 //!   the email to one failure per interval rather than locking it, so
 //!   guessing stays bounded whatever the number of addresses while the
-//!   owner is at worst kept waiting.
+//!   owner is at worst kept waiting; and not even that from a network the
+//!   email logged in from lately (a "known" network), which only someone
+//!   who knew the password can have made known.
 //!
 //! Attempts on one email (and, more loosely, from one network) run a few
 //! at a time, so parallel guesses cannot all pass a count taken before any
@@ -75,6 +77,9 @@ pub struct ThrottlePolicy {
     pub per_email: Limit,
     /// Once the email's budget is spent: one failure per this interval.
     pub slowed_interval: Duration,
+    /// How long a network stays known to an email after a correct password
+    /// from it; known networks are never slowed by the email's budget.
+    pub known_network_for: Duration,
     /// Registrations per client network.
     pub registrations: Limit,
     /// Password checks of one email running at once (per instance); more wait.
@@ -101,6 +106,7 @@ impl Default for ThrottlePolicy {
                 window: 24 * 60 * MINUTE,
             },
             slowed_interval: 5 * MINUTE,
+            known_network_for: 30 * 24 * 60 * MINUTE,
             registrations: Limit {
                 max: 20,
                 window: 60 * MINUTE,
@@ -131,6 +137,10 @@ impl CounterKey {
 
     fn email(email: &str) -> Self {
         Self::new(format!("email {email}"))
+    }
+
+    fn known(email: &str, network: &str) -> Self {
+        Self::new(format!("known {network} {email}"))
     }
 
     fn registrations(network: &str) -> Self {
@@ -228,7 +238,9 @@ pub(crate) struct PasswordCheck<'a> {
     pair: CounterKey,
     network: CounterKey,
     email: CounterKey,
+    known: CounterKey,
     pair_had_failures: bool,
+    network_was_known: bool,
     _in_flight: InFlight,
 }
 
@@ -247,10 +259,11 @@ impl CredentialThrottle {
     ) -> Result<PasswordCheck<'_>, DomainError> {
         let email_id = email_key(email);
         let network_id = client.network();
-        let (pair, network, email_key) = (
+        let (pair, network, email_key, known) = (
             CounterKey::pair(&email_id, &network_id),
             CounterKey::network(&network_id),
             CounterKey::email(&email_id),
+            CounterKey::known(&email_id, &network_id),
         );
         // Network before email, always: no two attempts wait on each other in a cycle.
         let in_flight = self
@@ -262,10 +275,18 @@ impl CredentialThrottle {
             .await;
         let counts = self
             .attempts
-            .counts(vec![pair.clone(), network.clone(), email_key.clone()])
+            .counts(vec![
+                pair.clone(),
+                network.clone(),
+                email_key.clone(),
+                known.clone(),
+            ])
             .await?;
-        let [pair_count, network_count, email_count] = counts_of::<3>(&counts)?;
-        if let Some((limit, retry_after)) = self.refusal(pair_count, network_count, email_count) {
+        let [pair_count, network_count, email_count, known_count] = counts_of::<4>(&counts)?;
+        let network_was_known = known_count.events > 0;
+        if let Some((limit, retry_after)) =
+            self.refusal(pair_count, network_count, email_count, network_was_known)
+        {
             return Err(self.refuse(limit, retry_after, email, network_id));
         }
         Ok(PasswordCheck {
@@ -273,7 +294,9 @@ impl CredentialThrottle {
             pair,
             network,
             email: email_key,
+            known,
             pair_had_failures: pair_count.events > 0,
+            network_was_known,
             _in_flight: in_flight,
         })
     }
@@ -295,7 +318,13 @@ impl CredentialThrottle {
     }
 
     /// The limit that refuses a check with these failure counts, and for how long.
-    fn refusal(&self, pair: Count, network: Count, email: Count) -> Option<(LimitKind, Duration)> {
+    fn refusal(
+        &self,
+        pair: Count,
+        network: Count,
+        email: Count,
+        network_is_known: bool,
+    ) -> Option<(LimitKind, Duration)> {
         let policy = &self.policy;
         if pair.events >= policy.per_pair.max {
             return Some((LimitKind::Pair, pair.window_left));
@@ -303,7 +332,10 @@ impl CredentialThrottle {
         if network.events >= policy.per_network.max {
             return Some((LimitKind::Network, network.window_left));
         }
-        if email.events >= policy.per_email.max && email.since_last < policy.slowed_interval {
+        if !network_is_known
+            && email.events >= policy.per_email.max
+            && email.since_last < policy.slowed_interval
+        {
             return Some((LimitKind::Email, policy.slowed_interval - email.since_last));
         }
         None
@@ -344,10 +376,19 @@ impl PasswordCheck<'_> {
 
     /// The password was right: the pair's own failures are forgotten (the
     /// owner's typos); the network's and the email's stay, or an attacker
-    /// could reset them by logging in to an account of their own.
+    /// could reset them by logging in to an account of their own. The
+    /// network becomes known to the email, once per window: a login from a
+    /// known network costs no write.
     pub(crate) async fn succeeded(self) -> Result<(), DomainError> {
         if self.pair_had_failures {
             self.throttle.attempts.clear(self.pair).await?;
+        }
+        if !self.network_was_known {
+            let remember = self.throttle.policy.known_network_for;
+            self.throttle
+                .attempts
+                .add(vec![(self.known, remember)])
+                .await?;
         }
         Ok(())
     }

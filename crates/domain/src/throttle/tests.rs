@@ -19,7 +19,8 @@ fn count(events: u32, window_left_secs: u64, since_last_secs: u64) -> Count {
 }
 
 /// A store answering `pair`, `network` and `email` counts (in that order,
-/// as `begin` asks), recording refusals and added keys.
+/// as `begin` asks) for a network the email does not know, recording
+/// refusals and added keys.
 struct Store {
     refusals: Arc<Mutex<Vec<Refusal>>>,
     added: Arc<Mutex<Vec<(String, Duration)>>>,
@@ -27,13 +28,17 @@ struct Store {
 }
 
 fn store(pair: Count, network: Count, email: Count) -> Store {
+    store_known(pair, network, email, Count::ZERO)
+}
+
+fn store_known(pair: Count, network: Count, email: Count, known: Count) -> Store {
     let refusals = Arc::new(Mutex::new(Vec::new()));
     let added = Arc::new(Mutex::new(Vec::new()));
     let mut attempts = MockLoginAttempts::new();
     attempts.expect_enter().returning(|_| InFlight::new(()));
     attempts
         .expect_counts()
-        .returning(move |_| Ok(vec![pair, network, email]));
+        .returning(move |_| Ok(vec![pair, network, email, known]));
     let seen = refusals.clone();
     attempts
         .expect_refused()
@@ -108,6 +113,34 @@ fn an_email_past_its_budget_is_slowed_not_locked() {
 }
 
 #[test]
+fn a_network_the_email_logged_in_from_is_not_slowed() {
+    let spent = count(500, 80_000, 1);
+    let known = store_known(Count::ZERO, Count::ZERO, spent, count(1, 2_000_000, 100));
+    let added = known.added.clone();
+    let from_known = throttle(known.attempts);
+    let check = block_on(from_known.begin("ada@example.com", &CLIENT)).unwrap();
+    block_on(check.succeeded()).unwrap();
+    assert!(
+        added.lock().unwrap().is_empty(),
+        "a login from a known network writes nothing"
+    );
+
+    let unknown = store(Count::ZERO, Count::ZERO, count(99, 80_000, 1));
+    let added = unknown.added.clone();
+    let from_unknown = throttle(unknown.attempts);
+    let check = block_on(from_unknown.begin("ada@example.com", &CLIENT)).unwrap();
+    block_on(check.succeeded()).unwrap();
+    assert_eq!(
+        *added.lock().unwrap(),
+        [(
+            "known 192.0.2.1 ada@example.com".to_owned(),
+            ThrottlePolicy::default().known_network_for
+        )],
+        "a correct password makes the network known"
+    );
+}
+
+#[test]
 fn under_every_limit_a_check_runs_and_a_failure_counts_on_all_three_keys() {
     let store = store(count(4, 600, 1), count(49, 600, 1), count(99, 80_000, 1));
     let added = store.added.clone();
@@ -143,6 +176,11 @@ fn checks_wait_their_turn_per_network_then_per_email() {
         .expect_counts()
         .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
     attempts.expect_clear().never();
+    attempts
+        .expect_add()
+        .withf(|keys| keys.len() == 1 && keys[0].0.as_str().starts_with("known "))
+        .times(1)
+        .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
     let throttle = throttle(attempts);
     let check = block_on(throttle.begin("ada@example.com", &CLIENT)).unwrap();
     block_on(check.succeeded()).unwrap();
@@ -154,7 +192,7 @@ fn a_success_forgets_the_pairs_own_failures_only() {
     attempts.expect_enter().returning(|_| InFlight::new(()));
     attempts
         .expect_counts()
-        .returning(|_| Ok(vec![count(3, 600, 1), count(3, 600, 1), count(3, 600, 1)]));
+        .returning(|_| Ok(vec![count(3, 600, 1); 4]));
     attempts
         .expect_clear()
         .withf(|key| key.as_str() == "pair 192.0.2.1 ada@example.com")
