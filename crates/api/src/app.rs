@@ -11,8 +11,8 @@ use domain::{AccountService, HealthCheck, LikeService, PostService};
 use utoipa::OpenApi;
 
 use crate::{
+    client::TrustedProxies,
     handlers::{docs::ApiDocs, health::Readiness},
-    login_guard::ThrottledLogin,
     middleware::{
         BodyDeadline, body_deadline, catch_panic, cors, problem_fallback, request_context,
     },
@@ -20,7 +20,6 @@ use crate::{
     rejections,
     routes::{no_route, routes},
     settings::{HttpSettings, InvalidOrigin},
-    throttle::LoginThrottle,
 };
 
 /// The use cases the HTTP adapter calls, built by the composition root.
@@ -33,14 +32,12 @@ pub struct Services {
 }
 
 /// The whole HTTP application, ready to be built once per server worker.
-/// State that must be shared by all workers (the login throttle) lives
-/// here, so build every App from the same `HttpApp`.
 #[derive(Clone)]
 pub struct HttpApp {
     accounts: Data<AccountService>,
     posts: Data<PostService>,
     likes: Data<LikeService>,
-    login: Data<ThrottledLogin>,
+    trusted_proxies: Data<TrustedProxies>,
     readiness: Data<Readiness>,
     docs: Data<ApiDocs>,
     body_deadline: Data<BodyDeadline>,
@@ -51,9 +48,8 @@ impl HttpApp {
     /// Errors: a CORS origin that is not `http(s)://host[:port]`.
     pub fn new(services: Services, settings: HttpSettings) -> Result<Self, InvalidOrigin> {
         let cors_origins = settings.normalised_origins()?.into();
-        let throttle = LoginThrottle::new(&settings.login_throttle);
         Ok(Self {
-            login: Data::new(ThrottledLogin::new(services.accounts.clone(), throttle)),
+            trusted_proxies: Data::new(TrustedProxies(settings.trusted_proxies)),
             accounts: Data::new(services.accounts),
             posts: Data::new(services.posts),
             likes: Data::new(services.likes),
@@ -84,7 +80,7 @@ impl HttpApp {
             .app_data(self.accounts.clone())
             .app_data(self.posts.clone())
             .app_data(self.likes.clone())
-            .app_data(self.login.clone())
+            .app_data(self.trusted_proxies.clone())
             .app_data(self.readiness.clone())
             .app_data(self.docs.clone())
             .app_data(self.body_deadline.clone())

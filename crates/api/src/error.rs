@@ -42,8 +42,6 @@ pub(crate) enum ApiError {
     /// `allow` lists the methods the resource answers to.
     #[error("this resource does not answer to this method; it allows {allow}")]
     MethodNotAllowed { allow: String },
-    #[error("too many failed login attempts; try again later")]
-    TooManyAttempts { retry_after: Duration },
     #[error("not ready: the storage did not answer within {0:?}")]
     NotReadyInTime(Duration),
     #[error("not ready: the storage check failed")]
@@ -54,7 +52,10 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Domain(error) => match error {
-                DomainError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                DomainError::Validation(_) | DomainError::WrongCurrentPassword => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                DomainError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
                 DomainError::InvalidCredentials | DomainError::InvalidToken => {
                     StatusCode::UNAUTHORIZED
                 }
@@ -72,7 +73,6 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotReadyInTime(_) | Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -89,8 +89,9 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((ALLOW, allow.as_str()));
             }
-            Self::TooManyAttempts { retry_after } => {
-                response.insert_header((RETRY_AFTER, whole_seconds(*retry_after).to_string()));
+            Self::Domain(DomainError::TooManyAttempts(refusal)) => {
+                let retry_after = whole_seconds(refusal.retry_after);
+                response.insert_header((RETRY_AFTER, retry_after.to_string()));
             }
             _ if status == StatusCode::SERVICE_UNAVAILABLE => {
                 response.insert_header((
@@ -112,9 +113,8 @@ impl ApiError {
     /// What the client reads: never anything internal for a 5xx.
     fn detail(&self) -> String {
         match self {
-            Self::Domain(DomainError::Validation(_)) | Self::Unprocessable(_) => {
-                "the input breaks the rules listed in `errors`".to_owned()
-            }
+            Self::Domain(DomainError::Validation(_) | DomainError::WrongCurrentPassword)
+            | Self::Unprocessable(_) => "the input breaks the rules listed in `errors`".to_owned(),
             Self::Domain(DomainError::Unavailable(_)) => {
                 "the service is temporarily unavailable; try again later".to_owned()
             }
@@ -133,6 +133,10 @@ impl ApiError {
                     message: error.message.clone(),
                 })
                 .collect(),
+            Self::Domain(DomainError::WrongCurrentPassword) => vec![FieldProblem {
+                field: "current_password".to_owned(),
+                message: "is incorrect".to_owned(),
+            }],
             Self::Unprocessable(errors) => errors.clone(),
             _ => Vec::new(),
         }

@@ -16,9 +16,3 @@ fn created(location: String, body: impl Serialize) -> HttpResponse {
         .insert_header((LOCATION, location))
         .json(body)
 }
-
-/// Whom the throttle counts a password check against: the peer address, not
-/// `X-Forwarded-For`, which any client could forge to dodge its limit.
-fn client_address(request: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
-    request.peer_addr().map(|address| address.ip())
-}

@@ -7,17 +7,17 @@
 
 mod app;
 mod auth;
+mod client;
 mod dto;
 mod error;
 mod handlers;
-mod login_guard;
 mod middleware;
 mod openapi;
 mod problem;
 mod rejections;
 mod routes;
 mod settings;
-mod throttle;
 
 pub use app::{HttpApp, Services, server};
-pub use settings::{HttpSettings, InvalidOrigin, LoginThrottleSettings, normalise_origin};
+pub use client::{InvalidProxy, parse_trusted_proxy};
+pub use settings::{HttpSettings, InvalidOrigin, normalise_origin};

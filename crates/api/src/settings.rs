@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use actix_web::http::Uri;
+use ipnet::IpNet;
 
 /// How the HTTP adapter behaves; built once by the composition root.
 #[derive(Debug, Clone)]
@@ -8,7 +9,9 @@ pub struct HttpSettings {
     /// Browser origins allowed to call the API, like `https://app.example.com`.
     /// Empty: no CORS headers at all, so browsers keep to same-origin calls.
     pub cors_allowed_origins: Vec<String>,
-    pub login_throttle: LoginThrottleSettings,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client (see
+    /// `client.rs`); empty: the peer address is the client.
+    pub trusted_proxies: Vec<IpNet>,
     /// How long `GET /health/ready` waits for the storage before answering 503.
     pub readiness_timeout: Duration,
     /// How long a request body may take to arrive once its headers have;
@@ -26,7 +29,7 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             cors_allowed_origins: Vec::new(),
-            login_throttle: LoginThrottleSettings::default(),
+            trusted_proxies: Vec::new(),
             readiness_timeout: Duration::from_secs(1),
             body_timeout: Duration::from_secs(10),
             max_connections: 25_000,
@@ -77,31 +80,6 @@ pub fn normalise_origin(raw: &str) -> Result<String, InvalidOrigin> {
 )]
 pub struct InvalidOrigin {
     pub origin: String,
-}
-
-/// Limits on failed logins. Past either limit, further attempts get 429 with
-/// `Retry-After` until the window that started with the first failure ends.
-#[derive(Debug, Clone)]
-pub struct LoginThrottleSettings {
-    /// Failures allowed per email address within `window`.
-    pub max_failures_per_email: u32,
-    /// Failures allowed per client IP address within `window`, over all emails.
-    pub max_failures_per_client: u32,
-    pub window: Duration,
-    /// Emails (and, separately, client addresses) tracked at most; beyond it
-    /// expired entries go first, then the oldest, so memory stays bounded.
-    pub max_tracked: usize,
-}
-
-impl Default for LoginThrottleSettings {
-    fn default() -> Self {
-        Self {
-            max_failures_per_email: 5,
-            max_failures_per_client: 20,
-            window: Duration::from_secs(15 * 60),
-            max_tracked: 10_000,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub struct Settings {
     pub cors_allowed_origins: Vec<String>,
     /// How long a request body may take to arrive.
     pub body_timeout: Duration,
+    /// Proxies whose forwarding headers name the client; empty: none.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// An `EnvFilter` directive string, already checked to parse.
     pub log_filter: String,
 }
@@ -122,6 +124,7 @@ impl Settings {
                 raw.body_timeout_seconds,
                 1..=3600,
             )?),
+            trusted_proxies: check.trusted_proxies(raw.trusted_proxies.entries())?,
             log_filter: check.log_filter(raw.rust_log)?,
         })
     }

@@ -2,6 +2,7 @@ use std::{io, net::TcpListener, path::Path};
 
 use anyhow::{Context, bail};
 use auth::{BcryptHasher, JwtTokenService};
+use domain::ThrottlePolicy;
 use infra::Database;
 
 use crate::{config::Settings, database::DatabaseTarget, wiring};
@@ -36,10 +37,11 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
         cors_allowed_origins: settings.cors_allowed_origins.clone(),
         body_timeout: settings.body_timeout,
         max_connections: connection_budget(settings.database.pool_size),
+        trusted_proxies: settings.trusted_proxies.clone(),
         ..api::HttpSettings::default()
     };
     runtime.block_on(async move {
-        let services = wiring::services(database, hasher, tokens);
+        let services = wiring::services(database, hasher, tokens, ThrottlePolicy::default());
         api::server(listener, services, http, shutdown)?.await
     })?;
     tracing::info!("stopped serving");

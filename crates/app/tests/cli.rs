@@ -150,6 +150,7 @@ fn serve(db: &TestDatabase, port: u16) -> Child {
         .env("DATABASE_URL", db.url())
         .env("JWT_SECRET", SECRET)
         .env("PORT", port.to_string())
+        .env("BCRYPT_COST", "4")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -256,4 +257,34 @@ async fn a_request_in_flight_when_sigint_arrives_still_completes() {
         .expect("the in-flight login was cut off");
     assert_eq!(login.status(), reqwest::StatusCode::OK);
     assert_eq!(status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_share_the_login_limits() {
+    let db = TestDatabase::new();
+    let ports = [free_port(), free_port()];
+    let instances: Vec<Child> = ports.iter().map(|port| serve(&db, *port)).collect();
+    let client = reqwest::Client::new();
+    let guess = |port: u16| {
+        client
+            .post(format!("http://127.0.0.1:{port}/login"))
+            .form(&[("username", "ada@example.com"), ("password", "guess")])
+            .send()
+    };
+    // Five failures, the limit for one email from one address, spread over both.
+    let mut answers = Vec::new();
+    for n in 0..5 {
+        answers.push(guess(ports[n % 2]).await.unwrap().status().as_u16());
+    }
+    for port in ports {
+        answers.push(guess(port).await.unwrap().status().as_u16());
+    }
+    println!("instances A, B, A, B, A, then A, B: {answers:?}");
+    assert_eq!(answers, [401, 401, 401, 401, 401, 429, 429]);
+    for instance in instances {
+        let status = tokio::task::spawn_blocking(move || signal_and_wait(instance, "-TERM"))
+            .await
+            .unwrap();
+        assert_eq!(status.code(), Some(0));
+    }
 }

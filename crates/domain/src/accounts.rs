@@ -1,8 +1,9 @@
 use std::sync::Arc;
 
 use crate::{
-    AccessToken, DomainError, Email, NewUser, Password, PasswordHasher, TokenService, User,
-    UserChanges, UserId, UserName, UserProfile, UserRepository, validation::collect,
+    AccessToken, ClientAddress, CredentialThrottle, DomainError, Email, NewUser, Password,
+    PasswordHasher, TokenService, User, UserChanges, UserId, UserName, UserProfile, UserRepository,
+    validation::collect,
 };
 
 /// Raw registration input, as a client sent it.
@@ -28,11 +29,14 @@ pub struct AccountUpdate {
 }
 
 /// Registration, login, token checks and self-service on one's account.
+/// Every password check (login, `current_password`) and every registration
+/// goes through the [`CredentialThrottle`].
 #[derive(Clone)]
 pub struct AccountService {
     users: Arc<dyn UserRepository>,
     hasher: Arc<dyn PasswordHasher>,
     tokens: Arc<dyn TokenService>,
+    throttle: CredentialThrottle,
 }
 
 impl AccountService {
@@ -41,17 +45,24 @@ impl AccountService {
         users: Arc<dyn UserRepository>,
         hasher: Arc<dyn PasswordHasher>,
         tokens: Arc<dyn TokenService>,
+        throttle: CredentialThrottle,
     ) -> Self {
         Self {
             users,
             hasher,
             tokens,
+            throttle,
         }
     }
 
     /// Errors: [`DomainError::Validation`] listing every broken rule,
-    /// [`DomainError::EmailTaken`].
-    pub async fn register(&self, input: Registration) -> Result<User, DomainError> {
+    /// [`DomainError::TooManyAttempts`] past the registrations allowed from
+    /// the client's network (only valid input counts), [`DomainError::EmailTaken`].
+    pub async fn register(
+        &self,
+        input: Registration,
+        client: &ClientAddress,
+    ) -> Result<User, DomainError> {
         let (name, email, password) = match (
             UserName::parse(&input.name),
             Email::parse(&input.email),
@@ -66,6 +77,7 @@ impl AccountService {
                 ]));
             }
         };
+        self.throttle.register(client).await?;
         let password_hash = self.hasher.hash(&password).await?;
         self.users
             .insert(NewUser {
@@ -76,9 +88,31 @@ impl AccountService {
             .await
     }
 
-    /// Errors: [`DomainError::InvalidCredentials`], the same for an unknown
-    /// email and a wrong password, after the same amount of hashing work.
-    pub async fn login(&self, email: &str, password: &str) -> Result<AccessToken, DomainError> {
+    /// Errors: [`DomainError::TooManyAttempts`] before any hashing, then
+    /// [`DomainError::InvalidCredentials`], the same for an unknown email and
+    /// a wrong password, after the same amount of hashing work.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientAddress,
+    ) -> Result<AccessToken, DomainError> {
+        let check = self.throttle.begin(email, client).await?;
+        let outcome = self.check_credentials(email, password).await;
+        match &outcome {
+            Ok(_) => check.succeeded().await?,
+            Err(DomainError::InvalidCredentials) => check.failed().await?,
+            // Storage trouble says nothing about the password: not counted.
+            Err(_) => {}
+        }
+        outcome
+    }
+
+    async fn check_credentials(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<AccessToken, DomainError> {
         let user = match Email::parse(email) {
             Ok(email) => self.users.find_by_email(&email).await?,
             Err(_) => None,
@@ -117,9 +151,16 @@ impl AccountService {
     }
 
     /// Changes name and/or password. A given `current_password` is always
-    /// checked; a new password requires it.
-    /// Errors: [`DomainError::Validation`], [`DomainError::NotFound`].
-    pub async fn update(&self, id: UserId, input: AccountUpdate) -> Result<User, DomainError> {
+    /// checked, as a password check of the account's email from `client`;
+    /// a new password requires it.
+    /// Errors: [`DomainError::Validation`], [`DomainError::NotFound`],
+    /// [`DomainError::TooManyAttempts`], [`DomainError::WrongCurrentPassword`].
+    pub async fn update(
+        &self,
+        id: UserId,
+        input: AccountUpdate,
+        client: &ClientAddress,
+    ) -> Result<User, DomainError> {
         let name = input.name.as_deref().map(UserName::parse).transpose();
         let password = input.password.as_deref().map(Password::parse).transpose();
         let missing_current = (input.password.is_some() && input.current_password.is_none())
@@ -135,10 +176,8 @@ impl AccountService {
             }
         };
         let user = self.current_user(id).await?;
-        if let Some(current) = &input.current_password
-            && !self.hasher.verify(current, &user.password_hash).await?
-        {
-            return Err(DomainError::invalid("current_password", "is incorrect"));
+        if let Some(current) = &input.current_password {
+            self.check_current_password(&user, current, client).await?;
         }
         if name.is_none() && password.is_none() {
             return Ok(user);
@@ -157,6 +196,21 @@ impl AccountService {
             )
             .await?
             .ok_or(DomainError::NotFound("user"))
+    }
+
+    async fn check_current_password(
+        &self,
+        user: &User,
+        current: &str,
+        client: &ClientAddress,
+    ) -> Result<(), DomainError> {
+        let check = self.throttle.begin(user.email.as_str(), client).await?;
+        if self.hasher.verify(current, &user.password_hash).await? {
+            check.succeeded().await
+        } else {
+            check.failed().await?;
+            Err(DomainError::WrongCurrentPassword)
+        }
     }
 
     /// Deletes the account with its posts and likes.

@@ -1,5 +1,7 @@
 use std::fmt;
 
+use crate::{LimitKind, Refusal};
+
 /// Any error from an adapter, kept whole for logs and never shown to clients.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -17,6 +19,12 @@ pub enum DomainError {
     /// Unknown email or wrong password: deliberately indistinguishable.
     #[error("incorrect email or password")]
     InvalidCredentials,
+    /// An account change gave a `current_password` that is not the account's.
+    #[error("the current password is incorrect")]
+    WrongCurrentPassword,
+    /// The credential throttle refused the request; see [`Refusal::retry_after`].
+    #[error("{}", refusal_message(.0))]
+    TooManyAttempts(Refusal),
     /// A token that is malformed, forged, expired, or names a user that no longer exists.
     #[error("invalid or expired token")]
     InvalidToken,
@@ -73,4 +81,13 @@ fn list(errors: &[FieldError]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn refusal_message(refusal: &Refusal) -> &'static str {
+    match refusal.limit {
+        LimitKind::Registrations => "too many registrations from your network; try again later",
+        LimitKind::Pair | LimitKind::Network | LimitKind::Email => {
+            "too many failed password attempts; try again later"
+        }
+    }
 }

@@ -3,8 +3,10 @@
 //! Entities ([`User`], [`Post`], likes as [`Liker`]s and [`LikeState`]), values that can only be built valid
 //! ([`Email`], [`UserName`], [`Password`], [`PostTitle`], [`PostContent`]),
 //! the ports adapters implement ([`UserRepository`], [`PostRepository`],
-//! [`LikeRepository`], [`PasswordHasher`], [`TokenService`]) and the use cases
-//! that tie them together ([`AccountService`], [`PostService`], [`LikeService`]).
+//! [`LikeRepository`], [`PasswordHasher`], [`TokenService`], [`LoginAttempts`])
+//! and the use cases that tie them together ([`AccountService`],
+//! [`PostService`], [`LikeService`]), with the credential throttle's policy
+//! ([`CredentialThrottle`], [`ThrottlePolicy`]).
 //!
 //! The crate knows nothing of HTTP, SQL, JWT libraries or an async runtime:
 //! ports are `async_trait` traits, and every use case holds them as
@@ -21,6 +23,7 @@ mod page;
 mod ports;
 mod post;
 mod posts;
+mod throttle;
 mod user;
 mod validation;
 
@@ -32,6 +35,10 @@ pub use page::{Cursor, Page, PageLimit, PageRequest};
 pub use ports::*;
 pub use post::{Author, NewPost, Post, PostChanges, PostContent, PostFilter, PostTitle, PostView};
 pub use posts::{MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, PostInput, PostPatch, PostService};
+pub use throttle::{
+    ClientAddress, Count, CounterKey, CredentialThrottle, InFlight, Limit, LimitKind, Refusal,
+    ThrottlePolicy,
+};
 pub use user::{
     AccessToken, Email, NewUser, Password, PasswordHash, User, UserChanges, UserName, UserProfile,
 };

@@ -3,12 +3,14 @@
 //! connection free in time) and [`DomainError::Unexpected`], which any
 //! storage method may return.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 
 use crate::{
-    AccessToken, DomainError, Email, NewPost, NewUser, Page, PageRequest, Password, PasswordHash,
-    Post, PostChanges, PostFilter, PostId, PostView, User, UserChanges, UserId, UserProfile,
-    likes::Liker,
+    AccessToken, Count, CounterKey, DomainError, Email, InFlight, NewPost, NewUser, Page,
+    PageRequest, Password, PasswordHash, Post, PostChanges, PostFilter, PostId, PostView, Refusal,
+    User, UserChanges, UserId, UserProfile, likes::Liker,
 };
 
 /// Storage of users.
@@ -123,4 +125,31 @@ pub trait TokenService: Send + Sync {
 pub trait HealthCheck: Send + Sync {
     /// Ok when a trivial query succeeds; the caller bounds how long it may take.
     async fn check(&self) -> Result<(), DomainError>;
+}
+
+/// The throttle's record of password checks: failure counters shared by
+/// every instance of the service, and the turns of checks running now.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait LoginAttempts: Send + Sync {
+    /// Waits until each key has fewer checks running than its bound, then
+    /// holds a place on every key until the returned value drops. Keys are
+    /// entered in the order given.
+    async fn enter(&self, keys: Vec<(CounterKey, u32)>) -> InFlight;
+
+    /// The counters of `keys`, one per key in the same order; a key never
+    /// counted, or whose window has closed, is [`Count::ZERO`].
+    async fn counts(&self, keys: Vec<CounterKey>) -> Result<Vec<Count>, DomainError>;
+
+    /// Adds one event to each key and returns the counters after it, one per
+    /// key in the same order. A key with no open window opens one of the
+    /// duration given with it; an open window keeps its end.
+    async fn add(&self, keys: Vec<(CounterKey, Duration)>) -> Result<Vec<Count>, DomainError>;
+
+    /// Forgets the key's counter.
+    async fn clear(&self, key: CounterKey) -> Result<(), DomainError>;
+
+    /// A request was refused: for the logs (never with the email in clear)
+    /// and the refusal counts.
+    fn refused(&self, refusal: &Refusal);
 }

@@ -5,11 +5,13 @@
 //!   knows the database blocks.
 //! - Repositories implementing the domain ports: [`PgUserRepository`],
 //!   [`PgPostRepository`], [`PgLikeRepository`], and
-//!   [`PgHealthCheck`] for readiness.
+//!   [`PgHealthCheck`] for readiness, and [`PgLoginAttempts`], the credential
+//!   throttle's counters shared by every instance.
 //! - [`migrations`]: the schema migrations of `migrations/`, embedded.
 //! - [`local_pg`]: a project-local PostgreSQL for development and tests.
 //! - `testing` (feature `testing`): one fresh database per test.
 
+mod attempts;
 mod catalog;
 mod db;
 mod error;
@@ -26,6 +28,7 @@ mod schema_check;
 pub mod testing;
 mod users;
 
+pub use attempts::PgLoginAttempts;
 pub use db::{Database, PgHealthCheck};
 pub use error::InfraError;
 pub use likes::PgLikeRepository;

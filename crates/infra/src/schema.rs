@@ -1,6 +1,15 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    attempt_counters (key) {
+        key -> Text,
+        events -> Int4,
+        last_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     likes (user_id, post_id) {
         user_id -> Int8,
         post_id -> Int8,
@@ -35,4 +44,4 @@ diesel::joinable!(likes -> posts (post_id));
 diesel::joinable!(likes -> users (user_id));
 diesel::joinable!(posts -> users (author_id));
 
-diesel::allow_tables_to_appear_in_same_query!(likes, posts, users,);
+diesel::allow_tables_to_appear_in_same_query!(attempt_counters, likes, posts, users,);

@@ -1,10 +1,10 @@
-use actix_web::{HttpRequest, HttpResponse, http::header::CACHE_CONTROL, web::Data};
+use actix_web::{HttpResponse, http::header::CACHE_CONTROL, web::Data};
+use domain::AccountService;
 
-use super::client_address;
 use crate::{
+    client::Client,
     dto::{Credentials, JsonCredentials, PasswordForm, TokenBody},
     error::ApiError,
-    login_guard::ThrottledLogin,
     openapi::responses::{
         BadRequest, PayloadTooLarge, RequestTimeout, TooManyAttempts, Unauthorized, Unavailable,
         Unprocessable, UnsupportedMediaType,
@@ -15,8 +15,8 @@ use crate::{
 ///
 /// Exchanges an email and password for a bearer token, from the OAuth2
 /// password form (`username` is the email) or from JSON. An unknown email and
-/// a wrong password get the same 401. Repeated failures for one email or from
-/// one client are refused with 429 for a while.
+/// a wrong password get the same 401. Repeated failures are refused with 429
+/// and `Retry-After` for a while (the limits are in docs/api.md).
 #[utoipa::path(
     post,
     path = "/login",
@@ -43,11 +43,13 @@ use crate::{
     ),
 )]
 pub(crate) async fn login(
-    login: Data<ThrottledLogin>,
+    accounts: Data<AccountService>,
     credentials: Credentials,
-    request: HttpRequest,
+    client: Client,
 ) -> Result<HttpResponse, ApiError> {
-    let token = login.login(&credentials, client_address(&request)).await?;
+    let token = accounts
+        .login(&credentials.email, &credentials.password, &client.0)
+        .await?;
     // RFC 6749 §5.1: a token response must not be cached.
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))

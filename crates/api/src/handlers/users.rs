@@ -1,18 +1,18 @@
 use actix_web::{
-    HttpRequest, HttpResponse,
+    HttpResponse,
     web::{Data, Json, Path, Query},
 };
 use domain::{AccountService, PostService, UserId};
 
-use super::{client_address, created};
+use super::created;
 use crate::{
     auth::{AuthenticatedUser, MaybeUser},
+    client::Client,
     dto::{
         AccountBody, PageBody, PageQuery, PostBody, PostPage, ProfileBody, RegisterBody,
         UpdateAccountBody,
     },
     error::ApiError,
-    login_guard::ThrottledLogin,
     openapi::responses::{
         BadRequest, Conflict, NotFound, PayloadTooLarge, RequestTimeout, TooManyAttempts,
         Unauthorized, Unavailable, Unprocessable, UnsupportedMediaType,
@@ -22,6 +22,7 @@ use crate::{
 /// Register
 ///
 /// Creates an account; log in with its email and password afterwards.
+/// Registrations from one client network are limited (429 with `Retry-After`).
 #[utoipa::path(
     post,
     path = "/users",
@@ -37,14 +38,18 @@ use crate::{
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyAttempts),
         (status = 503, response = Unavailable),
     ),
 )]
 pub(crate) async fn register(
     accounts: Data<AccountService>,
     body: Json<RegisterBody>,
+    client: Client,
 ) -> Result<HttpResponse, ApiError> {
-    let user = accounts.register(body.into_inner().into()).await?;
+    let user = accounts
+        .register(body.into_inner().into(), &client.0)
+        .await?;
     Ok(created(
         format!("/users/{}", user.id),
         AccountBody::from(user),
@@ -95,17 +100,13 @@ pub(crate) async fn me(caller: AuthenticatedUser) -> Json<AccountBody> {
     ),
 )]
 pub(crate) async fn update_me(
-    guard: Data<ThrottledLogin>,
+    accounts: Data<AccountService>,
     caller: AuthenticatedUser,
     body: Json<UpdateAccountBody>,
-    request: HttpRequest,
+    client: Client,
 ) -> Result<Json<AccountBody>, ApiError> {
-    let user = guard
-        .update_account(
-            &caller.0,
-            body.into_inner().into(),
-            client_address(&request),
-        )
+    let user = accounts
+        .update(caller.id(), body.into_inner().into(), &client.0)
         .await?;
     Ok(Json(user.into()))
 }

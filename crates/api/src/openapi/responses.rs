@@ -53,8 +53,10 @@ pub(crate) struct UnsupportedMediaType(Problem);
 #[response(content_type = "application/problem+json")]
 pub(crate) struct Unprocessable(ValidationProblem);
 
-/// Too many failed password checks (logins, or account changes giving
-/// `current_password`) for this email or from this client.
+/// The credential throttle refused the request: too many failed password
+/// checks (logins, or account changes giving `current_password`) for this
+/// email from this client, from this client's network, or for this email
+/// lately; or too many registrations from this client's network.
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",

@@ -1,19 +1,23 @@
 //! `POST /login`: the OAuth2 password form, JSON, and throttling.
 
-use std::net::SocketAddr;
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use actix_web::{
     http::{
         StatusCode,
         header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE},
     },
-    test::{self, TestRequest},
+    test::TestRequest,
 };
-use api::{HttpApp, HttpSettings, LoginThrottleSettings};
-use domain::{AccessToken, PasswordHash};
+use api::HttpSettings;
+use domain::{AccessToken, Count, InFlight, MockLoginAttempts, PasswordHash};
 use serde_json::json;
 
-use super::support::{Mocks, ada, fields, json, problem, send};
+use super::support::{Mocks, ada, fields, json, problem, send, send_with};
 
 /// Ada exists with password "right password"; a login issues "the-token".
 fn ada_can_log_in() -> Mocks {
@@ -133,72 +137,77 @@ async fn an_oversized_form_is_a_413() {
     .await;
 }
 
-#[actix_web::test]
-async fn repeated_failures_are_throttled_with_retry_after() {
-    let mut mocks = ada_can_log_in();
-    // Two failures are checked against a hash; the refused third is not.
-    mocks.hasher = domain::MockPasswordHasher::new();
-    mocks
-        .hasher
-        .expect_verify()
-        .times(2)
-        .returning(|_, _| Ok(false));
-    let settings = HttpSettings {
-        login_throttle: LoginThrottleSettings {
-            max_failures_per_email: 2,
-            ..LoginThrottleSettings::default()
-        },
-        ..HttpSettings::default()
-    };
-    let app = test::init_service(HttpApp::new(mocks.services(), settings).unwrap().build()).await;
-    let client: SocketAddr = "192.0.2.1:50000".parse().unwrap();
-    let attempt = || form("username=ada%40example.com&password=guess").peer_addr(client);
-    for _ in 0..2 {
-        let response = test::call_service(&app, attempt().to_request()).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    }
-    let response = test::call_service(&app, attempt().to_request()).await;
-    let retry_after: u64 = response
-        .headers()
-        .get(RETRY_AFTER)
-        .expect("Retry-After")
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=900).contains(&retry_after), "{retry_after}");
-    problem(response, StatusCode::TOO_MANY_REQUESTS).await;
+/// A store where the pair (email, network) has spent its failures, with
+/// `window_left` to go; it records the keys it was asked about.
+fn pair_locked(window_left: Duration, asked: Arc<Mutex<Vec<String>>>) -> MockLoginAttempts {
+    let mut attempts = MockLoginAttempts::new();
+    attempts.expect_enter().returning(|_| InFlight::new(()));
+    attempts.expect_counts().returning(move |keys| {
+        asked
+            .lock()
+            .unwrap()
+            .extend(keys.iter().map(|k| k.as_str().to_owned()));
+        let mut counts = vec![Count::ZERO; keys.len()];
+        counts[0] = Count {
+            events: 5,
+            window_left,
+            since_last: Duration::from_secs(1),
+        };
+        Ok(counts)
+    });
+    attempts.expect_refused().returning(|_| ());
+    attempts
 }
 
 #[actix_web::test]
-async fn a_client_failing_over_many_emails_is_throttled() {
-    let mut mocks = Mocks::default();
-    mocks.users.expect_find_by_email().returning(|_| Ok(None));
-    mocks
-        .hasher
-        .expect_dummy_hash()
-        .returning(|| PasswordHash::new("dummy"));
-    mocks
-        .hasher
-        .expect_verify()
-        .times(3)
-        .returning(|_, _| Ok(false));
-    let settings = HttpSettings {
-        login_throttle: LoginThrottleSettings {
-            max_failures_per_client: 3,
-            ..LoginThrottleSettings::default()
-        },
-        ..HttpSettings::default()
-    };
-    let app = test::init_service(HttpApp::new(mocks.services(), settings).unwrap().build()).await;
+async fn a_refused_login_is_a_429_with_retry_after_and_no_password_check() {
+    let mut mocks = ada_can_log_in();
+    mocks.hasher = domain::MockPasswordHasher::new();
+    mocks.hasher.expect_verify().never();
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    mocks.attempts = Some(pair_locked(Duration::from_millis(899_001), asked.clone()));
     let client: SocketAddr = "192.0.2.1:50000".parse().unwrap();
-    for n in 0..3 {
-        let request = form(&format!("username=user{n}%40example.com&password=guess"));
-        let response = test::call_service(&app, request.peer_addr(client).to_request()).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let request = form("username=ada%40example.com&password=right+password").peer_addr(client);
+    let response = send(mocks, request).await;
+    assert_eq!(response.headers().get(RETRY_AFTER).unwrap(), "900");
+    let body = problem(response, StatusCode::TOO_MANY_REQUESTS).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert!(
+        asked
+            .lock()
+            .unwrap()
+            .contains(&"pair 192.0.2.1 ada@example.com".to_owned()),
+        "{asked:?}"
+    );
+}
+
+#[actix_web::test]
+async fn forwarding_headers_count_only_behind_a_trusted_proxy() {
+    let proxy: SocketAddr = "10.0.0.1:40000".parse().unwrap();
+    for (trusted, counted) in [
+        (Vec::new(), "network 10.0.0.1"),
+        (
+            vec![api::parse_trusted_proxy("10.0.0.0/8").unwrap()],
+            "network 2001:db8:1:2::/64",
+        ),
+    ] {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let mocks = Mocks {
+            attempts: Some(pair_locked(Duration::from_secs(60), asked.clone())),
+            ..Mocks::default()
+        };
+        let settings = HttpSettings {
+            trusted_proxies: trusted,
+            ..HttpSettings::default()
+        };
+        let request = form("username=ada%40example.com&password=guess")
+            .peer_addr(proxy)
+            .insert_header(("x-forwarded-for", "2001:db8:1:2::77"));
+        let response = send_with(mocks.services(), settings, request).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            asked.lock().unwrap().contains(&counted.to_owned()),
+            "{counted}: {asked:?}"
+        );
     }
-    let request = form("username=user9%40example.com&password=guess").peer_addr(client);
-    let response = test::call_service(&app, request.to_request()).await;
-    assert!(response.headers().contains_key(RETRY_AFTER));
-    problem(response, StatusCode::TOO_MANY_REQUESTS).await;
 }

@@ -10,9 +10,10 @@ use actix_web::{
 };
 use api::{HttpApp, HttpSettings, Services};
 use domain::{
-    AccountService, Author, DomainError, Email, LikeService, MockHealthCheck, MockLikeRepository,
-    MockPasswordHasher, MockPostRepository, MockTokenService, MockUserRepository, PasswordHash,
-    Post, PostContent, PostId, PostService, PostTitle, PostView, User, UserId, UserName,
+    AccountService, Author, Count, CredentialThrottle, DomainError, Email, InFlight, LikeService,
+    MockHealthCheck, MockLikeRepository, MockLoginAttempts, MockPasswordHasher, MockPostRepository,
+    MockTokenService, MockUserRepository, PasswordHash, Post, PostContent, PostId, PostService,
+    PostTitle, PostView, ThrottlePolicy, User, UserId, UserName,
 };
 use mockall::predicate::eq;
 use serde_json::Value;
@@ -28,6 +29,22 @@ pub struct Mocks {
     pub hasher: MockPasswordHasher,
     pub tokens: MockTokenService,
     pub health: MockHealthCheck,
+    /// The throttle's store; `None`: one where nothing was ever counted.
+    pub attempts: Option<MockLoginAttempts>,
+}
+
+/// A throttle store with nothing counted, that counts nothing either.
+pub fn nothing_counted() -> MockLoginAttempts {
+    let mut attempts = MockLoginAttempts::new();
+    attempts.expect_enter().returning(|_| InFlight::new(()));
+    attempts
+        .expect_counts()
+        .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
+    attempts
+        .expect_add()
+        .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
+    attempts.expect_clear().returning(|_| Ok(()));
+    attempts
 }
 
 impl Mocks {
@@ -56,6 +73,10 @@ impl Mocks {
                 users.clone(),
                 Arc::new(self.hasher),
                 Arc::new(self.tokens),
+                CredentialThrottle::new(
+                    Arc::new(self.attempts.unwrap_or_else(nothing_counted)),
+                    ThrottlePolicy::default(),
+                ),
             ),
             posts: PostService::new(posts.clone(), users),
             likes: LikeService::new(posts, Arc::new(self.likes)),

@@ -99,6 +99,20 @@ async fn a_new_password_needs_the_current_one() {
 }
 
 #[actix_web::test]
+async fn a_wrong_current_password_is_a_422_on_that_field() {
+    let mut mocks = Mocks::default().signed_in(ada());
+    mocks.hasher.expect_verify().returning(|_, _| Ok(false));
+    mocks.users.expect_update().never();
+    let request = TestRequest::patch()
+        .uri("/users/me")
+        .insert_header(bearer())
+        .set_json(json!({"password": "new password", "current_password": "wrong"}));
+    let body = problem(send(mocks, request).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["current_password"]);
+    assert_eq!(body["errors"][0]["message"], "is incorrect");
+}
+
+#[actix_web::test]
 async fn renaming_oneself_returns_the_account() {
     let mut mocks = Mocks::default().signed_in(ada());
     mocks

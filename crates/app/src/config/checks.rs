@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::ops::RangeInclusive;
 
 use figment::Figment;
+use ipnet::IpNet;
 
 use super::error::{ConfigError, source_of};
 use super::keys::{self, Key};
@@ -76,16 +77,25 @@ impl<'a> Checker<'a> {
     }
 
     pub fn cors_origins(&self, origins: Vec<String>) -> Result<Vec<String>, ConfigError> {
-        origins
+        self.each(keys::CORS_ALLOWED_ORIGINS, &origins, api::normalise_origin)
+    }
+
+    pub fn trusted_proxies(&self, proxies: Vec<String>) -> Result<Vec<IpNet>, ConfigError> {
+        self.each(keys::TRUSTED_PROXIES, &proxies, api::parse_trusted_proxy)
+    }
+
+    /// Each entry of a list through `parse`; the first it refuses is the error.
+    fn each<T, E: Display>(
+        &self,
+        key: Key,
+        entries: &[String],
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Vec<T>, ConfigError> {
+        entries
             .iter()
-            .map(|origin| api::normalise_origin(origin))
+            .map(|entry| parse(entry))
             .collect::<Result<_, _>>()
-            .map_err(|bad| {
-                self.invalid(
-                    keys::CORS_ALLOWED_ORIGINS,
-                    format_args!("{bad}; expected {}", keys::CORS_ALLOWED_ORIGINS.expected),
-                )
-            })
+            .map_err(|bad| self.invalid(key, format_args!("{bad}; expected {}", key.expected)))
     }
 
     pub fn log_filter(&self, filter: String) -> Result<String, ConfigError> {

@@ -82,13 +82,18 @@ pub(super) const BODY_TIMEOUT_SECONDS: Key = key(
     "BODY_TIMEOUT_SECONDS",
     "an integer number of seconds 1..=3600",
 );
+pub(super) const TRUSTED_PROXIES: Key = key(
+    "trusted_proxies",
+    "TRUSTED_PROXIES",
+    "a comma-separated list of proxy CIDRs or addresses like 10.0.0.0/8,2001:db8::1",
+);
 pub(super) const RUST_LOG: Key = key(
     "rust_log",
     "RUST_LOG",
     "a log filter like info or agora=debug,actix_web=info",
 );
 
-pub(super) const ALL: [Key; 17] = [
+pub(super) const ALL: [Key; 18] = [
     DATABASE_URL,
     DB_DRIVER,
     DB_USER,
@@ -105,5 +110,6 @@ pub(super) const ALL: [Key; 17] = [
     PORT,
     CORS_ALLOWED_ORIGINS,
     BODY_TIMEOUT_SECONDS,
+    TRUSTED_PROXIES,
     RUST_LOG,
 ];

@@ -19,8 +19,9 @@ pub(super) struct Raw {
     pub bcrypt_cost: u32,
     pub host: String,
     pub port: u16,
-    pub cors_allowed_origins: Origins,
+    pub cors_allowed_origins: CommaList,
     pub body_timeout_seconds: u64,
+    pub trusted_proxies: CommaList,
     pub rust_log: String,
 }
 
@@ -42,8 +43,9 @@ impl Default for Raw {
             bcrypt_cost: 12,
             host: "127.0.0.1".to_owned(),
             port: 8000,
-            cors_allowed_origins: Origins::Joined(String::new()),
+            cors_allowed_origins: CommaList::Joined(String::new()),
             body_timeout_seconds: 10,
+            trusted_proxies: CommaList::Joined(String::new()),
             rust_log: "info".to_owned(),
         }
     }
@@ -52,12 +54,12 @@ impl Default for Raw {
 /// The environment can only say `a,b`; `agora.toml` may also say `["a", "b"]`.
 #[derive(Deserialize)]
 #[serde(untagged)]
-pub(super) enum Origins {
+pub(super) enum CommaList {
     List(Vec<String>),
     Joined(String),
 }
 
-impl Origins {
+impl CommaList {
     /// Entries trimmed, empty ones dropped.
     pub fn entries(&self) -> Vec<String> {
         let pieces: Vec<&str> = match self {

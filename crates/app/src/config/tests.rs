@@ -197,6 +197,26 @@ fn cors_may_be_empty_but_never_a_wildcard() {
 }
 
 #[test]
+fn trusted_proxies_are_cidrs_or_addresses_and_none_by_default() {
+    jailed(|jail| {
+        assert!(load().trusted_proxies.is_empty());
+        jail.set_env("TRUSTED_PROXIES", " 10.0.0.0/8, 2001:db8::1 ,");
+        let proxies: Vec<String> = load()
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(proxies, ["10.0.0.0/8", "2001:db8::1/128"]);
+        jail.set_env("TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal");
+        let error = load_err().to_string();
+        assert!(
+            error.contains("TRUSTED_PROXIES") && error.contains("proxy.internal"),
+            "{error}"
+        );
+    });
+}
+
+#[test]
 fn valid_edges_are_accepted() {
     jailed(|jail| {
         jail.set_env("BCRYPT_COST", "4");

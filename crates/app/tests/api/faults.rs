@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::spawn_app_on;
+use crate::helpers::{spawn_app_on, unlimited_registrations};
 
 /// The database crashes (`pg_ctl -m immediate stop`) and comes back, again
 /// and again, under concurrent reads and writes: every answer stays honest.
@@ -43,6 +43,7 @@ async fn crashes_of_the_database_get_honest_answers_and_lose_nothing_acknowledge
     let database = Database::connect(&server.url(), POOL_SIZE, Duration::from_secs(2)).unwrap();
     let app = spawn_app_on(
         database.clone(),
+        unlimited_registrations(),
         api::HttpSettings::default(),
         server.clone(),
     );
@@ -242,7 +243,7 @@ async fn slow_bodies_are_cut_at_the_deadline_while_others_are_served() {
         body_timeout: BODY_TIMEOUT,
         ..api::HttpSettings::default()
     };
-    let app = spawn_app_on(db.database(), settings, db);
+    let app = spawn_app_on(db.database(), unlimited_registrations(), settings, db);
     let address: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
 
     let started = Instant::now();

@@ -1,6 +1,7 @@
 use std::{net::TcpListener, time::Duration};
 
 use auth::{BcryptHasher, JwtTokenService};
+use domain::{Limit, ThrottlePolicy};
 use infra::{Database, testing::TestDatabase};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -15,14 +16,43 @@ pub struct TestApp {
     pub _database: Box<dyn std::any::Any + Send + Sync>,
 }
 
+/// A server with production's throttle, except that registrations are not
+/// limited: tests sign many people up from 127.0.0.1.
 pub async fn spawn_app() -> TestApp {
-    let db = TestDatabase::new();
-    spawn_app_on(db.database(), api::HttpSettings::default(), db)
+    spawn_app_with(unlimited_registrations(), api::HttpSettings::default()).await
 }
 
-/// The server on `database` with `settings`; `guard` is kept alive with it.
+/// Production's throttle, except that tests may sign many people up from 127.0.0.1.
+pub fn unlimited_registrations() -> ThrottlePolicy {
+    ThrottlePolicy {
+        registrations: Limit {
+            max: u32::MAX,
+            window: Duration::from_secs(1),
+        },
+        ..ThrottlePolicy::default()
+    }
+}
+
+/// A server that believes `X-Forwarded-For` from 127.0.0.1, so a test can
+/// pose as any client with [`TestApp::login_from`] and its siblings.
+pub async fn spawn_app_behind_proxy(policy: ThrottlePolicy) -> TestApp {
+    let settings = api::HttpSettings {
+        trusted_proxies: vec![api::parse_trusted_proxy("127.0.0.1").unwrap()],
+        ..api::HttpSettings::default()
+    };
+    spawn_app_with(policy, settings).await
+}
+
+pub async fn spawn_app_with(policy: ThrottlePolicy, settings: api::HttpSettings) -> TestApp {
+    let db = TestDatabase::new();
+    spawn_app_on(db.database(), policy, settings, db)
+}
+
+/// The server on `database` with `policy` and `settings`; `guard` is kept
+/// alive with it.
 pub fn spawn_app_on(
     database: Database,
+    policy: ThrottlePolicy,
     settings: api::HttpSettings,
     guard: impl std::any::Any + Send + Sync,
 ) -> TestApp {
@@ -31,7 +61,7 @@ pub fn spawn_app_on(
     // Cost 4 keeps bcrypt fast in tests; production's cost comes from BCRYPT_COST.
     let hasher = BcryptHasher::new(4).unwrap();
     let tokens = JwtTokenService::new(SECRET.as_bytes(), Duration::from_secs(1800)).unwrap();
-    let services = app::wiring::services(database, hasher, tokens);
+    let services = app::wiring::services(database, hasher, tokens, policy);
     let server = api::server(listener, services, settings, std::future::pending()).unwrap();
     tokio::spawn(server);
     let client = Client::builder()
@@ -79,6 +109,28 @@ impl TestApp {
         self.client
             .post(self.url("/login"))
             .form(&[("username", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A login forwarded for `client` (see [`spawn_app_behind_proxy`]).
+    pub async fn login_from(&self, client: &str, email: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/login"))
+            .header("x-forwarded-for", client)
+            .form(&[("username", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A registration forwarded for `client` (see [`spawn_app_behind_proxy`]).
+    pub async fn register_from(&self, client: &str, email: &str) -> Response {
+        self.client
+            .post(self.url("/users"))
+            .header("x-forwarded-for", client)
+            .json(&json!({"name": "Someone", "email": email, "password": "correct horse"}))
             .send()
             .await
             .unwrap()

@@ -7,4 +7,5 @@ mod faults;
 mod helpers;
 mod likes;
 mod posts;
+mod throttle;
 mod users;

@@ -4,7 +4,10 @@ use futures_executor::block_on;
 use mockall::predicate::eq;
 
 use super::*;
-use crate::{MockPasswordHasher, MockTokenService, MockUserRepository, PasswordHash};
+use crate::{
+    ClientAddress, Count, CredentialThrottle, InFlight, MockLoginAttempts, MockPasswordHasher,
+    MockTokenService, MockUserRepository, PasswordHash, ThrottlePolicy,
+};
 
 fn ada() -> User {
     User {
@@ -21,7 +24,39 @@ fn service(
     hasher: MockPasswordHasher,
     tokens: MockTokenService,
 ) -> AccountService {
-    AccountService::new(Arc::new(users), Arc::new(hasher), Arc::new(tokens))
+    service_with(users, hasher, tokens, unlimited())
+}
+
+fn service_with(
+    users: MockUserRepository,
+    hasher: MockPasswordHasher,
+    tokens: MockTokenService,
+    attempts: MockLoginAttempts,
+) -> AccountService {
+    AccountService::new(
+        Arc::new(users),
+        Arc::new(hasher),
+        Arc::new(tokens),
+        CredentialThrottle::new(Arc::new(attempts), ThrottlePolicy::default()),
+    )
+}
+
+const CLIENT: ClientAddress = ClientAddress::unknown();
+
+/// A throttle store with nothing counted: every check passes.
+fn unlimited() -> MockLoginAttempts {
+    let mut attempts = unlimited_counting_nothing();
+    attempts.expect_add().returning(|keys| {
+        Ok(vec![
+            Count {
+                events: 1,
+                ..Count::ZERO
+            };
+            keys.len()
+        ])
+    });
+    attempts.expect_clear().returning(|_| Ok(()));
+    attempts
 }
 
 fn registration(name: &str, email: &str, password: &str) -> Registration {
@@ -55,13 +90,10 @@ fn register_normalises_input_and_stores_the_hash_not_the_password() {
                 && new.password_hash.as_str() == "real-hash"
         })
         .returning(|_| Ok(ada()));
-    let user = block_on(
-        service(users, hasher, MockTokenService::new()).register(registration(
-            " Ada ",
-            " ADA@example.com",
-            "correct horse",
-        )),
-    )
+    let user = block_on(service(users, hasher, MockTokenService::new()).register(
+        registration(" Ada ", " ADA@example.com", "correct horse"),
+        &CLIENT,
+    ))
     .unwrap();
     assert_eq!(user.id, UserId::new(7));
 }
@@ -74,7 +106,7 @@ fn register_reports_every_broken_rule_and_touches_nothing() {
             MockPasswordHasher::new(),
             MockTokenService::new(),
         )
-        .register(registration("", "not-an-email", "short")),
+        .register(registration("", "not-an-email", "short"), &CLIENT),
     )
     .unwrap_err();
     assert_eq!(fields(error), ["name", "email", "password"]);
@@ -88,7 +120,10 @@ fn register_refuses_a_password_bcrypt_would_truncate() {
             MockPasswordHasher::new(),
             MockTokenService::new(),
         )
-        .register(registration("Ada", "ada@example.com", &"x".repeat(72))),
+        .register(
+            registration("Ada", "ada@example.com", &"x".repeat(72)),
+            &CLIENT,
+        ),
     )
     .unwrap_err();
     assert_eq!(fields(error), ["password"]);
@@ -105,11 +140,8 @@ fn register_passes_a_taken_email_through() {
         .expect_insert()
         .returning(|_| Err(DomainError::EmailTaken));
     let error = block_on(
-        service(users, hasher, MockTokenService::new()).register(registration(
-            "Ada",
-            "ada@example.com",
-            "password1",
-        )),
+        service(users, hasher, MockTokenService::new())
+            .register(registration("Ada", "ada@example.com", "password1"), &CLIENT),
     )
     .unwrap_err();
     assert!(matches!(error, DomainError::EmailTaken));
@@ -137,8 +169,12 @@ fn login_issues_a_token_for_the_right_password() {
                 expires_in_seconds: 1800,
             })
         });
-    let token = block_on(service(users, hasher, tokens).login("Ada@Example.com", "right password"))
-        .unwrap();
+    let token = block_on(service(users, hasher, tokens).login(
+        "Ada@Example.com",
+        "right password",
+        &CLIENT,
+    ))
+    .unwrap();
     assert_eq!(token.token, "t");
 }
 
@@ -148,9 +184,12 @@ fn login_with_a_wrong_password_is_invalid_credentials() {
     users.expect_find_by_email().returning(|_| Ok(Some(ada())));
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().times(1).returning(|_, _| Ok(false));
-    let error =
-        block_on(service(users, hasher, MockTokenService::new()).login("ada@example.com", "wrong"))
-            .unwrap_err();
+    let error = block_on(service(users, hasher, MockTokenService::new()).login(
+        "ada@example.com",
+        "wrong",
+        &CLIENT,
+    ))
+    .unwrap_err();
     assert!(matches!(error, DomainError::InvalidCredentials));
 }
 
@@ -168,9 +207,11 @@ fn login_of_an_unknown_email_still_verifies_against_the_dummy_hash() {
         .withf(|_, hash| hash.as_str() == "dummy")
         .times(1)
         .returning(|_, _| Ok(true));
-    let error = block_on(
-        service(users, hasher, MockTokenService::new()).login("nobody@example.com", "whatever"),
-    )
+    let error = block_on(service(users, hasher, MockTokenService::new()).login(
+        "nobody@example.com",
+        "whatever",
+        &CLIENT,
+    ))
     .unwrap_err();
     assert!(
         matches!(error, DomainError::InvalidCredentials),
@@ -187,8 +228,11 @@ fn login_with_a_malformed_email_costs_the_same_and_fails_the_same() {
         .returning(|| PasswordHash::new("dummy"));
     hasher.expect_verify().times(1).returning(|_, _| Ok(false));
     let error = block_on(
-        service(MockUserRepository::new(), hasher, MockTokenService::new())
-            .login("not an email", "x"),
+        service(MockUserRepository::new(), hasher, MockTokenService::new()).login(
+            "not an email",
+            "x",
+            &CLIENT,
+        ),
     )
     .unwrap_err();
     assert!(matches!(error, DomainError::InvalidCredentials));
@@ -234,7 +278,7 @@ fn new_password_requires_the_current_one() {
             MockPasswordHasher::new(),
             MockTokenService::new(),
         )
-        .update(UserId::new(7), update),
+        .update(UserId::new(7), update, &CLIENT),
     )
     .unwrap_err();
     assert_eq!(fields(error), ["current_password"]);
@@ -253,10 +297,16 @@ fn a_wrong_current_password_changes_nothing() {
         current_password: Some("wrong".into()),
         ..Default::default()
     };
-    let error =
-        block_on(service(users, hasher, MockTokenService::new()).update(UserId::new(7), update))
-            .unwrap_err();
-    assert_eq!(fields(error), ["current_password"]);
+    let error = block_on(service(users, hasher, MockTokenService::new()).update(
+        UserId::new(7),
+        update,
+        &CLIENT,
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(error, DomainError::WrongCurrentPassword),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -283,8 +333,12 @@ fn password_change_stores_a_new_hash() {
         current_password: Some("old password".into()),
         ..Default::default()
     };
-    block_on(service(users, hasher, MockTokenService::new()).update(UserId::new(7), update))
-        .unwrap();
+    block_on(service(users, hasher, MockTokenService::new()).update(
+        UserId::new(7),
+        update,
+        &CLIENT,
+    ))
+    .unwrap();
 }
 
 #[test]
@@ -305,6 +359,7 @@ fn rename_needs_no_password_and_validates_the_name() {
             name: Some(" Lovelace ".into()),
             ..Default::default()
         },
+        &CLIENT,
     ))
     .unwrap();
     let error = block_on(accounts.update(
@@ -313,6 +368,7 @@ fn rename_needs_no_password_and_validates_the_name() {
             name: Some("x".repeat(51)),
             ..Default::default()
         },
+        &CLIENT,
     ))
     .unwrap_err();
     assert_eq!(fields(error), ["name"]);
@@ -332,4 +388,89 @@ fn delete_and_profile_of_a_missing_user_are_not_found() {
         block_on(accounts.profile(UserId::new(1))),
         Err(DomainError::NotFound("user"))
     ));
+}
+
+/// A store where everything is locked for a minute.
+fn locked() -> MockLoginAttempts {
+    let mut attempts = MockLoginAttempts::new();
+    attempts.expect_enter().returning(|_| InFlight::new(()));
+    attempts.expect_counts().returning(|keys| {
+        let spent = Count {
+            events: u32::MAX,
+            window_left: std::time::Duration::from_secs(60),
+            since_last: std::time::Duration::ZERO,
+        };
+        Ok(vec![spent; keys.len()])
+    });
+    attempts.expect_refused().returning(|_| ());
+    attempts
+}
+
+#[test]
+fn a_refused_login_or_current_password_spends_no_hashing() {
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().never();
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_email().never();
+    users.expect_find_by_id().returning(|_| Ok(Some(ada())));
+    let accounts = service_with(users, hasher, MockTokenService::new(), locked());
+    let error = block_on(accounts.login("ada@example.com", "right password", &CLIENT)).unwrap_err();
+    assert!(
+        matches!(error, DomainError::TooManyAttempts(_)),
+        "{error:?}"
+    );
+    let update = AccountUpdate {
+        password: Some("new password".into()),
+        current_password: Some("right password".into()),
+        ..Default::default()
+    };
+    let error = block_on(accounts.update(UserId::new(7), update, &CLIENT)).unwrap_err();
+    assert!(
+        matches!(error, DomainError::TooManyAttempts(_)),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn wrong_passwords_count_as_failures_and_storage_trouble_does_not() {
+    let mut attempts = unlimited_counting_nothing();
+    attempts
+        .expect_add()
+        .withf(|keys| keys.len() == 3)
+        .times(2)
+        .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_id().returning(|_| Ok(Some(ada())));
+    let mut lookups = 0;
+    users.expect_find_by_email().returning(move |_| {
+        lookups += 1;
+        if lookups == 1 {
+            Ok(Some(ada()))
+        } else {
+            Err(DomainError::Unavailable("down".into()))
+        }
+    });
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| Ok(false));
+    let accounts = service_with(users, hasher, MockTokenService::new(), attempts);
+    let wrong = block_on(accounts.login("ada@example.com", "wrong", &CLIENT)).unwrap_err();
+    assert!(matches!(wrong, DomainError::InvalidCredentials));
+    let down = block_on(accounts.login("ada@example.com", "wrong", &CLIENT)).unwrap_err();
+    assert!(matches!(down, DomainError::Unavailable(_)));
+    let update = AccountUpdate {
+        current_password: Some("wrong".into()),
+        ..Default::default()
+    };
+    let wrong = block_on(accounts.update(UserId::new(7), update, &CLIENT)).unwrap_err();
+    assert!(matches!(wrong, DomainError::WrongCurrentPassword));
+}
+
+/// Admits every check; `add` is left to the test.
+fn unlimited_counting_nothing() -> MockLoginAttempts {
+    let mut attempts = MockLoginAttempts::new();
+    attempts.expect_enter().returning(|_| InFlight::new(()));
+    attempts
+        .expect_counts()
+        .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
+    attempts
 }
