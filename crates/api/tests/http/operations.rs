@@ -5,7 +5,11 @@ use std::time::Duration;
 use actix_web::{
     http::{
         StatusCode,
-        header::{ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ALLOW, ORIGIN},
+        header::{
+            ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ALLOW, AUTHORIZATION,
+            CACHE_CONTROL, CONTENT_SECURITY_POLICY, ORIGIN, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS,
+            X_FRAME_OPTIONS,
+        },
     },
     test::TestRequest,
 };
@@ -44,8 +48,46 @@ async fn readiness_is_a_503_when_the_storage_fails() {
         .expect_check()
         .returning(|| Err(DomainError::Unavailable("connection refused".into())));
     let response = send(mocks, TestRequest::get().uri("/health/ready")).await;
+    assert_eq!(response.headers().get(RETRY_AFTER).unwrap(), "1");
     let body = problem(response, StatusCode::SERVICE_UNAVAILABLE).await;
     assert!(!body.to_string().contains("refused"), "{body}");
+}
+
+#[actix_web::test]
+async fn every_response_says_nosniff_and_one_to_a_token_is_not_stored() {
+    let mut mocks = Mocks::default();
+    mocks.health.expect_check().returning(|| Ok(()));
+    let anonymous = send(mocks, TestRequest::get().uri("/health/ready")).await;
+    assert_eq!(
+        anonymous.headers().get(X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+    assert!(anonymous.headers().get(CACHE_CONTROL).is_none());
+    // An error to a request with a token: the same headers, and no-store.
+    let with_token = send(
+        Mocks::default(),
+        TestRequest::get()
+            .uri("/no/such/route")
+            .insert_header((AUTHORIZATION, "Bearer whatever")),
+    )
+    .await;
+    assert_eq!(
+        with_token.headers().get(X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+    assert_eq!(with_token.headers().get(CACHE_CONTROL).unwrap(), "no-store");
+    problem(with_token, StatusCode::NOT_FOUND).await;
+}
+
+#[actix_web::test]
+async fn the_docs_page_cannot_be_framed_by_another_site() {
+    let response = send(Mocks::default(), TestRequest::get().uri("/docs/")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers().get(CONTENT_SECURITY_POLICY).unwrap(),
+        "frame-ancestors 'none'"
+    );
+    assert_eq!(response.headers().get(X_FRAME_OPTIONS).unwrap(), "DENY");
 }
 
 /// A database that never answers.
