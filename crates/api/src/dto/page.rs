@@ -71,7 +71,13 @@ pub(crate) struct PostListQuery {
     /// filter. At least 3 characters besides spaces, `%`, `_` and `\` (a
     /// shorter term is a 422); no NUL characters. A search cut short after
     /// 3 seconds is a 503.
-    #[param(max_length = 200, pattern = r"^[^\u0000]*$")]
+    // The pattern says the same to machines: blank (Unicode White_Space, as
+    // Rust's `char::is_whitespace`), or three characters besides those and
+    // `%`, `_`, `\`; never NUL.
+    #[param(
+        max_length = 200,
+        pattern = r"^(?:[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*|(?:[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000%_\\]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000%_\\\u0000]){3}[^\u0000]*)$"
+    )]
     search: Option<String>,
     /// Only this user's posts.
     #[param(value_type = Option<i64>)]
