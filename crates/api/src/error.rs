@@ -24,6 +24,9 @@ pub(crate) enum ApiError {
     Domain(#[from] DomainError),
     #[error("missing bearer token")]
     MissingToken,
+    /// A token request with a `grant_type` other than `password` and `refresh_token`.
+    #[error("grant_type must be `password` or `refresh_token`")]
+    UnsupportedGrantType,
     /// Malformed JSON or form body, or a query string that cannot be read.
     #[error("{0}")]
     BadRequest(String),
@@ -56,9 +59,9 @@ impl ResponseError for ApiError {
                     StatusCode::UNPROCESSABLE_ENTITY
                 }
                 DomainError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-                DomainError::InvalidCredentials | DomainError::InvalidToken => {
-                    StatusCode::UNAUTHORIZED
-                }
+                DomainError::InvalidCredentials
+                | DomainError::InvalidToken
+                | DomainError::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
                 DomainError::Forbidden => StatusCode::FORBIDDEN,
                 DomainError::NotFound(_) => StatusCode::NOT_FOUND,
                 DomainError::EmailTaken => StatusCode::CONFLICT,
@@ -66,7 +69,7 @@ impl ResponseError for ApiError {
                 DomainError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
             Self::MissingToken => StatusCode::UNAUTHORIZED,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::UnsupportedGrantType => StatusCode::BAD_REQUEST,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -83,7 +86,11 @@ impl ResponseError for ApiError {
         let mut response = problem::builder(status);
         match self {
             Self::MissingToken
-            | Self::Domain(DomainError::InvalidCredentials | DomainError::InvalidToken) => {
+            | Self::Domain(
+                DomainError::InvalidCredentials
+                | DomainError::InvalidToken
+                | DomainError::InvalidRefreshToken,
+            ) => {
                 response.insert_header((WWW_AUTHENTICATE, "Bearer"));
             }
             Self::MethodNotAllowed { allow } => {

@@ -8,7 +8,7 @@ use actix_web::{
 
 use crate::{
     error::ApiError,
-    handlers::{docs, health, likes, login, posts, users},
+    handlers::{docs, health, likes, login, posts, sessions, users},
 };
 
 pub(crate) fn routes(config: &mut ServiceConfig) {
@@ -16,6 +16,7 @@ pub(crate) fn routes(config: &mut ServiceConfig) {
     config
         .service(resource("/users", [(M::POST, web::to(users::register))]))
         .service(resource("/login", [(M::POST, web::to(login::login))]))
+        .service(resource("/logout", [(M::POST, web::to(sessions::logout))]))
         // Before `/users/{id}`, which would otherwise take "me" for an id.
         .service(resource(
             "/users/me",
@@ -24,6 +25,17 @@ pub(crate) fn routes(config: &mut ServiceConfig) {
                 (M::PATCH, web::to(users::update_me)),
                 (M::DELETE, web::to(users::delete_me)),
             ],
+        ))
+        .service(resource(
+            "/users/me/sessions",
+            [
+                (M::GET, web::to(sessions::list)),
+                (M::DELETE, web::to(sessions::revoke_others)),
+            ],
+        ))
+        .service(resource(
+            "/users/me/sessions/{id}",
+            [(M::DELETE, web::to(sessions::revoke))],
         ))
         .service(resource("/users/{id}", [(M::GET, web::to(users::profile))]))
         .service(resource(

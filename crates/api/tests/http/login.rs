@@ -14,7 +14,10 @@ use actix_web::{
     test::TestRequest,
 };
 use api::HttpSettings;
-use domain::{AccessToken, Count, InFlight, MockLoginAttempts, PasswordHash};
+use domain::{
+    AccessToken, Count, InFlight, MockLoginAttempts, PasswordHash, RefreshToken, Rotation,
+    SessionId, TokenDigest, UserId,
+};
 use serde_json::json;
 
 use super::support::{Mocks, ada, fields, json, problem, send, send_with};
@@ -36,12 +39,30 @@ fn ada_can_log_in() -> Mocks {
         .hasher
         .expect_verify()
         .returning(|candidate, hash| Ok(hash.as_str() == "hash" && candidate == "right password"));
-    mocks.tokens.expect_issue().returning(|_| {
+    mocks.tokens.expect_issue().returning(|_, _| {
         Ok(AccessToken {
             token: "the-token".into(),
             expires_in_seconds: 1800,
         })
     });
+    mocks.tokens.expect_new_refresh_token().returning(|| {
+        Ok(RefreshToken {
+            token: "the-refresh-token".into(),
+            digest: TokenDigest::new(vec![1]),
+        })
+    });
+    mocks
+        .tokens
+        .expect_refresh_lifetime()
+        .returning(|| Duration::from_secs(86_400));
+    mocks
+        .tokens
+        .expect_digest()
+        .returning(|token| TokenDigest::new(token.as_bytes().to_vec()));
+    mocks
+        .sessions
+        .expect_create()
+        .returning(|_| Ok(SessionId::new(3)));
     mocks
 }
 
@@ -64,8 +85,44 @@ async fn the_oauth2_password_form_logs_in() {
     let body = json(response, StatusCode::OK).await;
     assert_eq!(
         body,
-        json!({"access_token": "the-token", "token_type": "bearer", "expires_in": 1800})
+        json!({
+            "access_token": "the-token", "token_type": "bearer", "expires_in": 1800,
+            "refresh_token": "the-refresh-token", "refresh_expires_in": 86_400,
+        })
     );
+}
+
+#[actix_web::test]
+async fn the_refresh_grant_rotates_the_refresh_token() {
+    let mut mocks = ada_can_log_in();
+    mocks
+        .sessions
+        .expect_rotate()
+        .withf(|presented, next, _| presented.as_bytes() == b"old-one" && next.as_bytes() == [1])
+        .times(1)
+        .returning(|_, _, _| {
+            Ok(Rotation::Rotated {
+                user: UserId::new(7),
+                session: SessionId::new(3),
+            })
+        });
+    let response = send(
+        mocks,
+        form("grant_type=refresh_token&refresh_token=old-one"),
+    )
+    .await;
+    let body = json(response, StatusCode::OK).await;
+    assert_eq!(body["refresh_token"], "the-refresh-token");
+    assert_eq!(body["access_token"], "the-token");
+}
+
+#[actix_web::test]
+async fn a_refresh_grant_without_its_token_is_a_422_and_another_grant_a_400() {
+    let response = send(Mocks::default(), form("grant_type=refresh_token")).await;
+    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["refresh_token"]);
+    let response = send(Mocks::default(), form("grant_type=client_credentials")).await;
+    problem(response, StatusCode::BAD_REQUEST).await;
 }
 
 #[actix_web::test]
