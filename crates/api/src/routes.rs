@@ -3,19 +3,24 @@
 use actix_web::{
     HttpRequest, HttpResponse, Resource, Route,
     http::Method,
+    middleware::from_fn,
     web::{self, ServiceConfig},
 };
 
 use crate::{
     error::ApiError,
     handlers::{docs, health, likes, login, posts, sessions, users},
+    middleware,
 };
 
 pub(crate) fn routes(config: &mut ServiceConfig) {
     use Method as M;
     config
         .service(resource("/users", [(M::POST, web::to(users::register))]))
-        .service(resource("/login", [(M::POST, web::to(login::login))]))
+        .service(
+            resource("/login", [(M::POST, web::to(login::login))])
+                .wrap(from_fn(middleware::token_endpoint_errors)),
+        )
         .service(resource("/logout", [(M::POST, web::to(sessions::logout))]))
         // Before `/users/{id}`, which would otherwise take "me" for an id.
         .service(resource(

@@ -148,6 +148,54 @@ async fn wrong_password_and_unknown_email_are_the_same_401() {
     assert_eq!(details[0], details[1]);
 }
 
+/// RFC 6749 §5.2: what OAuth2 clients and Swagger UI's Authorize dialog read.
+#[actix_web::test]
+async fn token_endpoint_refusals_carry_oauth2_error_members() {
+    let cases = [
+        (
+            "username=ada%40example.com&password=wrong",
+            StatusCode::UNAUTHORIZED,
+            "invalid_grant",
+        ),
+        (
+            "grant_type=password",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            "grant_type=implicit",
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+        ),
+    ];
+    for (form_body, status, code) in cases {
+        let body = problem(send(ada_can_log_in(), form(form_body)).await, status).await;
+        assert_eq!(body["error"], code, "{form_body}: {body}");
+        assert!(
+            !body["error_description"].as_str().unwrap().is_empty(),
+            "{body}"
+        );
+    }
+    let refused = problem(
+        send(
+            ada_can_log_in(),
+            form("username=ada%40example.com&password=wrong"),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(refused["error_description"], "incorrect email or password");
+    // Only the token endpoint speaks OAuth2.
+    let elsewhere = TestRequest::get().uri("/users/me");
+    let body = problem(
+        send(Mocks::default(), elsewhere).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert!(body.get("error").is_none(), "{body}");
+}
+
 #[actix_web::test]
 async fn other_content_types_are_a_415() {
     let request = TestRequest::post()
@@ -229,6 +277,9 @@ async fn a_refused_login_is_a_429_with_retry_after_and_no_password_check() {
     assert_eq!(response.headers().get(RETRY_AFTER).unwrap(), "900");
     let body = problem(response, StatusCode::TOO_MANY_REQUESTS).await;
     assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+    let description = body["error_description"].as_str().unwrap();
+    assert!(description.ends_with("try again in 900 seconds"), "{body}");
     assert!(
         asked
             .lock()

@@ -125,6 +125,8 @@ async fn wrong_password_and_unknown_email_get_the_same_401() {
     let wrong = app.login("ada@example.com", "wrong horse").await;
     assert_eq!(wrong.headers()["www-authenticate"], "Bearer");
     let wrong = problem(wrong, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(wrong["error"], "invalid_grant");
+    assert_eq!(wrong["error_description"], "incorrect email or password");
     let unknown = problem(
         app.login("nobody@example.com", "correct horse").await,
         StatusCode::UNAUTHORIZED,
