@@ -105,9 +105,13 @@ pub(crate) fn optional_new_password() -> Schema {
 pub(crate) fn current_password() -> Schema {
     text(true)
         .description(Some(
-            "The account's current password; required to change the password.",
+            "The account's current password; required to change the password \
+             or delete the account. A wrong one counts as a failed login.",
         ))
         .format(Some(SchemaFormat::Custom("password".to_owned())))
+        // The registration and login examples' password, so that trying an
+        // example as filled in succeeds instead of counting as a failure.
+        .examples(["correct horse"])
         .into()
 }
 
