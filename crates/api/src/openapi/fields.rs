@@ -160,7 +160,14 @@ pub(crate) fn optional_content() -> Schema {
 pub(crate) fn limit() -> Schema {
     ObjectBuilder::new()
         .schema_type(Type::Integer)
-        .description(Some("How many items a page holds."))
+        // Swagger UI shows the description, not minimum and maximum, until
+        // a bad value is tried: the range is said in words too.
+        .description(Some(format!(
+            "How many items a page holds: {} to {}, {} when absent.",
+            PageLimit::MIN,
+            PageLimit::MAX,
+            PageLimit::DEFAULT.get()
+        )))
         .minimum(Some(PageLimit::MIN))
         .maximum(Some(PageLimit::MAX))
         .default(Some(PageLimit::DEFAULT.get().into()))
