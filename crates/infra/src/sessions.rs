@@ -237,3 +237,6 @@ fn rotate(
         session: SessionId::new(session),
     })
 }
+
+#[cfg(test)]
+mod tests;
