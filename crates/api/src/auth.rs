@@ -2,28 +2,29 @@
 //! the type it asks for, so there is no list of public paths to keep in sync.
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header::AUTHORIZATION, web::Data};
-use domain::{AccountService, DomainError, User, UserId};
+use domain::{AccountService, Caller, DomainError, UserId};
 use futures_util::future::LocalBoxFuture;
 
 use crate::error::ApiError;
 
-/// A caller with a valid token whose user still exists; 401 otherwise.
-pub(crate) struct AuthenticatedUser(pub User);
+/// A caller with a valid token whose session is live and whose user still
+/// exists; 401 otherwise.
+pub(crate) struct AuthenticatedUser(pub Caller);
 
 impl AuthenticatedUser {
     pub(crate) fn id(&self) -> UserId {
-        self.0.id
+        self.0.user.id
     }
 }
 
 /// The caller, if a token is presented: no `Authorization` header means an
 /// anonymous caller, while a header with a bad token is still a 401, so a
 /// client never silently loses its identity.
-pub(crate) struct MaybeUser(pub Option<User>);
+pub(crate) struct MaybeUser(pub Option<Caller>);
 
 impl MaybeUser {
     pub(crate) fn id(&self) -> Option<UserId> {
-        self.0.as_ref().map(|user| user.id)
+        self.0.as_ref().map(|caller| caller.user.id)
     }
 }
 
@@ -49,6 +50,26 @@ impl FromRequest for MaybeUser {
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let bearer = Bearer::read(request);
         Box::pin(async move { Ok(Self(Bearer::authenticate(bearer?).await?)) })
+    }
+}
+
+/// A bearer token whose signature and claims are good, whether or not its
+/// session is still live: what ending a session needs, so that logging
+/// out twice is not an error. 401 without a header or with a bad token.
+pub(crate) struct SignedToken(pub String);
+
+impl FromRequest for SignedToken {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let bearer = Bearer::read(request);
+        Box::pin(async move {
+            match bearer? {
+                Some(Bearer { token, .. }) => Ok(Self(token)),
+                None => Err(ApiError::MissingToken),
+            }
+        })
     }
 }
 
@@ -83,7 +104,7 @@ impl Bearer {
         Ok(Some(Self { accounts, token }))
     }
 
-    async fn authenticate(bearer: Option<Self>) -> Result<Option<User>, ApiError> {
+    async fn authenticate(bearer: Option<Self>) -> Result<Option<Caller>, ApiError> {
         let Some(Self { accounts, token }) = bearer else {
             return Ok(None);
         };

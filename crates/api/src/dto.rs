@@ -4,11 +4,13 @@ mod likes;
 mod login;
 mod page;
 mod posts;
+mod sessions;
 mod time;
 mod users;
 
 pub(crate) use likes::{LikeStateBody, LikerBody};
-pub(crate) use login::{Credentials, JsonCredentials, PasswordForm, TokenBody, TokenType};
+pub(crate) use login::{Grant, JsonCredentials, PasswordForm, TokenBody, TokenType};
 pub(crate) use page::{LikerPage, PageBody, PageQuery, PostListQuery, PostPage};
 pub(crate) use posts::{AuthorBody, NewPostBody, PatchPostBody, PostBody, ReplacePostBody};
+pub(crate) use sessions::{DeleteAccountBody, SessionBody};
 pub(crate) use users::{AccountBody, ProfileBody, RegisterBody, UpdateAccountBody};

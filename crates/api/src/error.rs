@@ -11,7 +11,7 @@ use actix_web::{
 };
 use domain::DomainError;
 
-use crate::problem::{self, FieldProblem};
+use crate::problem::{self, FieldProblem, OAuth2Error};
 
 /// What a 503 asks clients to wait: the database comes back from a restart
 /// in about this long, and a pool that was full has turned over many times.
@@ -24,6 +24,9 @@ pub(crate) enum ApiError {
     Domain(#[from] DomainError),
     #[error("missing bearer token")]
     MissingToken,
+    /// A token request with a `grant_type` other than `password` and `refresh_token`.
+    #[error("grant_type must be `password` or `refresh_token`")]
+    UnsupportedGrantType,
     /// Malformed JSON or form body, or a query string that cannot be read.
     #[error("{0}")]
     BadRequest(String),
@@ -56,9 +59,9 @@ impl ResponseError for ApiError {
                     StatusCode::UNPROCESSABLE_ENTITY
                 }
                 DomainError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-                DomainError::InvalidCredentials | DomainError::InvalidToken => {
-                    StatusCode::UNAUTHORIZED
-                }
+                DomainError::InvalidCredentials
+                | DomainError::InvalidToken
+                | DomainError::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
                 DomainError::Forbidden => StatusCode::FORBIDDEN,
                 DomainError::NotFound(_) => StatusCode::NOT_FOUND,
                 DomainError::EmailTaken => StatusCode::CONFLICT,
@@ -66,7 +69,7 @@ impl ResponseError for ApiError {
                 DomainError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
             Self::MissingToken => StatusCode::UNAUTHORIZED,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::UnsupportedGrantType => StatusCode::BAD_REQUEST,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -78,12 +81,61 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.respond(None)
+    }
+}
+
+impl ApiError {
+    /// The answer of the token endpoint (`POST /login`) to a refused
+    /// request: the problem with the OAuth2 members `error` and
+    /// `error_description` (RFC 6749 §5.2). `None` for a server-side
+    /// failure, which OAuth2 gives no code.
+    pub(crate) fn token_endpoint_response(&self) -> Option<HttpResponse> {
+        let status = self.status_code();
+        if !status.is_client_error() {
+            return None;
+        }
+        let code = match self {
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::Domain(
+                DomainError::InvalidCredentials
+                | DomainError::InvalidRefreshToken
+                | DomainError::TooManyAttempts(_),
+            ) => "invalid_grant",
+            _ => "invalid_request",
+        };
+        let description = match self {
+            Self::Domain(DomainError::TooManyAttempts(refusal)) => format!(
+                "{}: try again in {} seconds",
+                self.detail(),
+                whole_seconds(refusal.retry_after)
+            ),
+            Self::Domain(DomainError::Validation(errors)) => errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            Self::Unprocessable(errors) => errors
+                .iter()
+                .map(|problem| format!("{}: {}", problem.field, problem.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => self.detail(),
+        };
+        Some(self.respond(Some(OAuth2Error { code, description })))
+    }
+
+    fn respond(&self, oauth2: Option<OAuth2Error>) -> HttpResponse {
         let status = self.status_code();
         self.log(status);
         let mut response = problem::builder(status);
         match self {
             Self::MissingToken
-            | Self::Domain(DomainError::InvalidCredentials | DomainError::InvalidToken) => {
+            | Self::Domain(
+                DomainError::InvalidCredentials
+                | DomainError::InvalidToken
+                | DomainError::InvalidRefreshToken,
+            ) => {
                 response.insert_header((WWW_AUTHENTICATE, "Bearer"));
             }
             Self::MethodNotAllowed { allow } => {
@@ -101,15 +153,14 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.body(problem::body(
+        response.body(problem::body_with(
             status,
             &self.detail(),
             &self.field_problems(),
+            oauth2,
         ))
     }
-}
 
-impl ApiError {
     /// What the client reads: never anything internal for a 5xx.
     fn detail(&self) -> String {
         match self {

@@ -5,6 +5,7 @@ pub(crate) mod health;
 pub(crate) mod likes;
 pub(crate) mod login;
 pub(crate) mod posts;
+pub(crate) mod sessions;
 pub(crate) mod users;
 
 use actix_web::{HttpResponse, http::header::LOCATION};

@@ -13,11 +13,11 @@ use utoipa::OpenApi;
 
 use crate::{
     dto::{
-        AccountBody, AuthorBody, JsonCredentials, LikeStateBody, LikerBody, LikerPage, NewPostBody,
-        PasswordForm, PatchPostBody, PostBody, PostPage, ProfileBody, RegisterBody,
-        ReplacePostBody, TokenBody, TokenType, UpdateAccountBody,
+        AccountBody, AuthorBody, DeleteAccountBody, JsonCredentials, LikeStateBody, LikerBody,
+        LikerPage, NewPostBody, PasswordForm, PatchPostBody, PostBody, PostPage, ProfileBody,
+        RegisterBody, ReplacePostBody, SessionBody, TokenBody, TokenType, UpdateAccountBody,
     },
-    handlers::{health, likes, login, posts, users},
+    handlers::{health, likes, login, posts, sessions, users},
     openapi::modifiers::{CommonResponses, EmptyQueryValues, SecuritySchemes},
     openapi::responses::{
         BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, RequestTimeout,
@@ -36,9 +36,13 @@ use crate::{
     paths(
         users::register,
         login::login,
+        sessions::logout,
         users::me,
         users::update_me,
         users::delete_me,
+        sessions::list,
+        sessions::revoke_others,
+        sessions::revoke,
         users::profile,
         users::posts,
         posts::list,
@@ -56,7 +60,7 @@ use crate::{
     components(
         schemas(
             RegisterBody, UpdateAccountBody, AccountBody, ProfileBody,
-            PasswordForm, JsonCredentials, TokenBody, TokenType,
+            DeleteAccountBody, PasswordForm, JsonCredentials, TokenBody, TokenType, SessionBody,
             NewPostBody, ReplacePostBody, PatchPostBody, PostBody, AuthorBody,
             PostPage, LikeStateBody, LikerBody, LikerPage,
             health::Health, health::HealthStatus, Problem, ValidationProblem, FieldProblem,
@@ -70,6 +74,7 @@ use crate::{
     modifiers(&SecuritySchemes, &CommonResponses, &EmptyQueryValues),
     tags(
         (name = "accounts", description = "Registering, logging in, and the caller's own account."),
+        (name = "sessions", description = "Signed-in sessions: logging out, here or everywhere else."),
         (name = "users", description = "What anyone may see of a user."),
         (name = "posts", description = "Writing and reading posts."),
         (name = "likes", description = "Liking posts and seeing who likes them."),

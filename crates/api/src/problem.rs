@@ -25,6 +25,21 @@ pub(crate) struct Problem {
     /// What went wrong, for people; never anything internal.
     #[schema(example = "post not found")]
     detail: String,
+    /// Only from the token endpoint (`POST /login`): the OAuth2 error code
+    /// (RFC 6749 §5.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'static str>,
+    /// Only from the token endpoint: the same reason for OAuth2 clients,
+    /// with when to retry after a 429.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_description: Option<String>,
+}
+
+/// The OAuth2 members of a token-endpoint error (RFC 6749 §5.2).
+pub(crate) struct OAuth2Error {
+    /// `invalid_request`, `invalid_grant` or `unsupported_grant_type`.
+    pub code: &'static str,
+    pub description: String,
 }
 
 /// A 422: a problem that names every broken rule.
@@ -55,11 +70,27 @@ pub(crate) fn builder(status: StatusCode) -> HttpResponseBuilder {
 }
 
 pub(crate) fn body(status: StatusCode, detail: &str, errors: &[FieldProblem]) -> String {
+    body_with(status, detail, errors, None)
+}
+
+/// [`body`], with the OAuth2 members when `oauth2` is given.
+pub(crate) fn body_with(
+    status: StatusCode,
+    detail: &str,
+    errors: &[FieldProblem],
+    oauth2: Option<OAuth2Error>,
+) -> String {
+    let (error, error_description) = match oauth2 {
+        Some(OAuth2Error { code, description }) => (Some(code), Some(description)),
+        None => (None, None),
+    };
     let problem = Problem {
         kind: "about:blank",
         title: status.canonical_reason().unwrap_or("Error"),
         status: status.as_u16(),
         detail: detail.to_owned(),
+        error,
+        error_description,
     };
     // Plain strings and numbers always serialise; the default is unreachable.
     if errors.is_empty() {

@@ -3,19 +3,25 @@
 use actix_web::{
     HttpRequest, HttpResponse, Resource, Route,
     http::Method,
+    middleware::from_fn,
     web::{self, ServiceConfig},
 };
 
 use crate::{
     error::ApiError,
-    handlers::{docs, health, likes, login, posts, users},
+    handlers::{docs, health, likes, login, posts, sessions, users},
+    middleware,
 };
 
 pub(crate) fn routes(config: &mut ServiceConfig) {
     use Method as M;
     config
         .service(resource("/users", [(M::POST, web::to(users::register))]))
-        .service(resource("/login", [(M::POST, web::to(login::login))]))
+        .service(
+            resource("/login", [(M::POST, web::to(login::login))])
+                .wrap(from_fn(middleware::token_endpoint_errors)),
+        )
+        .service(resource("/logout", [(M::POST, web::to(sessions::logout))]))
         // Before `/users/{id}`, which would otherwise take "me" for an id.
         .service(resource(
             "/users/me",
@@ -24,6 +30,17 @@ pub(crate) fn routes(config: &mut ServiceConfig) {
                 (M::PATCH, web::to(users::update_me)),
                 (M::DELETE, web::to(users::delete_me)),
             ],
+        ))
+        .service(resource(
+            "/users/me/sessions",
+            [
+                (M::GET, web::to(sessions::list)),
+                (M::DELETE, web::to(sessions::revoke_others)),
+            ],
+        ))
+        .service(resource(
+            "/users/me/sessions/{id}",
+            [(M::DELETE, web::to(sessions::revoke))],
         ))
         .service(resource("/users/{id}", [(M::GET, web::to(users::profile))]))
         .service(resource(

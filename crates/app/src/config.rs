@@ -57,6 +57,10 @@ pub struct JwtSettings {
     /// local PostgreSQL, which the composition root decides.
     pub secret: Option<Secret>,
     pub expire: Duration,
+    /// Written to every access token's `iss`, and required there.
+    pub issuer: String,
+    /// How long a refresh token stays usable.
+    pub refresh_expire: Duration,
 }
 
 impl Settings {
@@ -109,6 +113,15 @@ impl Settings {
                         raw.jwt_expire_minutes,
                         1..=525_600,
                     )?,
+                ),
+                issuer: check.issuer(raw.jwt_issuer)?,
+                refresh_expire: Duration::from_secs(
+                    86_400
+                        * check.in_range(
+                            keys::REFRESH_EXPIRE_DAYS,
+                            raw.refresh_expire_days,
+                            1..=3650,
+                        )?,
                 ),
             },
             bcrypt_cost: check.in_range(

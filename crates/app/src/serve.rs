@@ -13,7 +13,9 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
     let target = DatabaseTarget::resolve(&settings, project_dir)?;
     target.ensure_schema_current()?;
     let secret = jwt_secret(&settings, target.is_local())?;
-    let tokens = JwtTokenService::new(secret.as_bytes(), settings.jwt.expire)?;
+    let tokens = JwtTokenService::new(secret.as_bytes(), settings.jwt.expire)?
+        .with_issuer(&settings.jwt.issuer)
+        .with_refresh_lifetime(settings.jwt.refresh_expire);
     let hasher = BcryptHasher::new(settings.bcrypt_cost)?;
     let database = Database::connect(
         &target.url(),

@@ -5,7 +5,8 @@ use domain::{
     AccountService, CredentialThrottle, LikeService, PostService, ThrottlePolicy, UserRepository,
 };
 use infra::{
-    Database, PgHealthCheck, PgLikeRepository, PgLoginAttempts, PgPostRepository, PgUserRepository,
+    Database, PgHealthCheck, PgLikeRepository, PgLoginAttempts, PgPostRepository,
+    PgSessionRepository, PgUserRepository,
 };
 
 /// The one place that knows which adapter implements which port.
@@ -22,6 +23,7 @@ pub fn services(
     api::Services {
         accounts: AccountService::new(
             users.clone(),
+            Arc::new(PgSessionRepository::new(database.clone())),
             Arc::new(hasher),
             Arc::new(tokens),
             CredentialThrottle::new(attempts, throttle),

@@ -1,10 +1,12 @@
 use std::sync::Arc;
 
 use crate::{
-    AccessToken, ClientAddress, CredentialThrottle, DomainError, Email, NewUser, Password,
-    PasswordHasher, TokenService, User, UserChanges, UserId, UserName, UserProfile, UserRepository,
-    validation::collect,
+    Caller, ClientAddress, CredentialThrottle, DomainError, Email, NewUser, Password,
+    PasswordHasher, SessionRepository, SignIn, TokenService, User, UserAgent, UserChanges, UserId,
+    UserName, UserProfile, UserRepository, validation::collect,
 };
+
+mod sessions;
 
 /// Raw registration input, as a client sent it.
 #[derive(Debug, Clone, Default)]
@@ -28,12 +30,13 @@ pub struct AccountUpdate {
     pub current_password: Option<String>,
 }
 
-/// Registration, login, token checks and self-service on one's account.
-/// Every password check (login, `current_password`) and every registration
-/// goes through the [`CredentialThrottle`].
+/// Registration, sign-in and sessions, token checks and self-service on
+/// one's account. Every password check (login, `current_password`) and
+/// every registration goes through the [`CredentialThrottle`].
 #[derive(Clone)]
 pub struct AccountService {
     users: Arc<dyn UserRepository>,
+    sessions: Arc<dyn SessionRepository>,
     hasher: Arc<dyn PasswordHasher>,
     tokens: Arc<dyn TokenService>,
     throttle: CredentialThrottle,
@@ -43,12 +46,14 @@ impl AccountService {
     /// Builds the service on its ports.
     pub fn new(
         users: Arc<dyn UserRepository>,
+        sessions: Arc<dyn SessionRepository>,
         hasher: Arc<dyn PasswordHasher>,
         tokens: Arc<dyn TokenService>,
         throttle: CredentialThrottle,
     ) -> Self {
         Self {
             users,
+            sessions,
             hasher,
             tokens,
             throttle,
@@ -88,6 +93,7 @@ impl AccountService {
             .await
     }
 
+    /// Opens a session: an access token and the first refresh token.
     /// Errors: [`DomainError::TooManyAttempts`] before any hashing, then
     /// [`DomainError::InvalidCredentials`], the same for an unknown email and
     /// a wrong password, after the same amount of hashing work.
@@ -96,7 +102,8 @@ impl AccountService {
         email: &str,
         password: &str,
         client: &ClientAddress,
-    ) -> Result<AccessToken, DomainError> {
+        user_agent: UserAgent,
+    ) -> Result<SignIn, DomainError> {
         let check = self.throttle.begin(email, client).await?;
         let outcome = self.check_credentials(email, password).await;
         match &outcome {
@@ -105,14 +112,10 @@ impl AccountService {
             // Storage trouble says nothing about the password: not counted.
             Err(_) => {}
         }
-        outcome
+        self.open_session(outcome?, client, user_agent).await
     }
 
-    async fn check_credentials(
-        &self,
-        email: &str,
-        password: &str,
-    ) -> Result<AccessToken, DomainError> {
+    async fn check_credentials(&self, email: &str, password: &str) -> Result<User, DomainError> {
         let user = match Email::parse(email) {
             Ok(email) => self.users.find_by_email(&email).await?,
             Err(_) => None,
@@ -127,19 +130,9 @@ impl AccountService {
             }
         };
         match user {
-            Some(user) if matches => self.tokens.issue(user.id),
+            Some(user) if matches => Ok(user),
             _ => Err(DomainError::InvalidCredentials),
         }
-    }
-
-    /// The user a bearer token stands for.
-    /// Errors: [`DomainError::InvalidToken`], also when the user has since been deleted.
-    pub async fn authenticate(&self, token: &str) -> Result<User, DomainError> {
-        let id = self.tokens.verify(token)?;
-        self.users
-            .find_by_id(id)
-            .await?
-            .ok_or(DomainError::InvalidToken)
     }
 
     /// Errors: [`DomainError::NotFound`].
@@ -152,15 +145,16 @@ impl AccountService {
 
     /// Changes name and/or password. A given `current_password` is always
     /// checked, as a password check of the account's email from `client`;
-    /// a new password requires it.
+    /// a new password requires it, and revokes every session but the caller's.
     /// Errors: [`DomainError::Validation`], [`DomainError::NotFound`],
     /// [`DomainError::TooManyAttempts`], [`DomainError::WrongCurrentPassword`].
     pub async fn update(
         &self,
-        id: UserId,
+        caller: &Caller,
         input: AccountUpdate,
         client: &ClientAddress,
     ) -> Result<User, DomainError> {
+        let id = caller.user.id;
         let name = input.name.as_deref().map(UserName::parse).transpose();
         let password = input.password.as_deref().map(Password::parse).transpose();
         let missing_current = (input.password.is_some() && input.current_password.is_none())
@@ -186,7 +180,9 @@ impl AccountService {
             Some(password) => Some(self.hasher.hash(password).await?),
             None => None,
         };
-        self.users
+        let changes_password = password_hash.is_some();
+        let user = self
+            .users
             .update(
                 id,
                 UserChanges {
@@ -195,7 +191,13 @@ impl AccountService {
                 },
             )
             .await?
-            .ok_or(DomainError::NotFound("user"))
+            .ok_or(DomainError::NotFound("user"))?;
+        if changes_password {
+            // Whoever held the old password may hold a session: only the
+            // caller's survives.
+            self.sessions.revoke_others(id, caller.session).await?;
+        }
+        Ok(user)
     }
 
     async fn check_current_password(
@@ -213,10 +215,27 @@ impl AccountService {
         }
     }
 
-    /// Deletes the account with its posts and likes.
-    /// Errors: [`DomainError::NotFound`].
-    pub async fn delete(&self, id: UserId) -> Result<(), DomainError> {
-        if self.users.delete(id).await? {
+    /// Deletes the account with its posts, likes and sessions, once
+    /// `current_password` (checked as a password check from `client`) proves
+    /// the caller knows the password, not just holds a token.
+    /// Errors: [`DomainError::Validation`] without `current_password`,
+    /// [`DomainError::TooManyAttempts`], [`DomainError::WrongCurrentPassword`],
+    /// [`DomainError::NotFound`].
+    pub async fn delete(
+        &self,
+        caller: &Caller,
+        current_password: Option<&str>,
+        client: &ClientAddress,
+    ) -> Result<(), DomainError> {
+        let Some(current) = current_password else {
+            return Err(DomainError::invalid(
+                "current_password",
+                "is required to delete the account",
+            ));
+        };
+        self.check_current_password(&caller.user, current, client)
+            .await?;
+        if self.users.delete(caller.user.id).await? {
             Ok(())
         } else {
             Err(DomainError::NotFound("user"))

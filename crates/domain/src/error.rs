@@ -25,7 +25,11 @@ pub enum DomainError {
     /// The credential throttle refused the request; see [`Refusal::retry_after`].
     #[error("{}", refusal_message(.0))]
     TooManyAttempts(Refusal),
-    /// A token that is malformed, forged, expired, or names a user that no longer exists.
+    /// A refresh token that is unknown, expired, revoked or was used already.
+    #[error("invalid, expired or revoked refresh token")]
+    InvalidRefreshToken,
+    /// A token that is malformed, forged, expired, or names a user that no longer exists
+    /// or a session that has been revoked.
     #[error("invalid or expired token")]
     InvalidToken,
     /// The caller is known but does not own the resource.

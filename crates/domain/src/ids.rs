@@ -34,3 +34,7 @@ id_type!(
     /// Identifies a [`crate::Post`].
     PostId
 );
+id_type!(
+    /// Identifies a [`crate::Session`]: one sign-in and every token refreshed from it.
+    SessionId
+);

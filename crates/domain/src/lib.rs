@@ -23,18 +23,23 @@ mod page;
 mod ports;
 mod post;
 mod posts;
+mod session;
 mod throttle;
 mod user;
 mod validation;
 
 pub use accounts::{AccountService, AccountUpdate, Registration};
 pub use error::{BoxError, DomainError, FieldError};
-pub use ids::{PostId, UserId};
+pub use ids::{PostId, SessionId, UserId};
 pub use likes::{LikeService, LikeState, Liker};
 pub use page::{Cursor, Page, PageLimit, PageRequest};
 pub use ports::*;
 pub use post::{Author, NewPost, Post, PostChanges, PostContent, PostFilter, PostTitle, PostView};
 pub use posts::{MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, PostInput, PostPatch, PostService};
+pub use session::{
+    Caller, NewSession, RefreshToken, Rotation, Session, SignIn, TokenClaims, TokenDigest,
+    UserAgent,
+};
 pub use throttle::{
     ClientAddress, Count, CounterKey, CredentialThrottle, InFlight, Limit, LimitKind, Refusal,
     ThrottlePolicy,

@@ -8,9 +8,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::{
-    AccessToken, Count, CounterKey, DomainError, Email, InFlight, NewPost, NewUser, Page,
-    PageRequest, Password, PasswordHash, Post, PostChanges, PostFilter, PostId, PostView, Refusal,
-    User, UserChanges, UserId, UserProfile, likes::Liker,
+    AccessToken, Count, CounterKey, DomainError, Email, InFlight, NewPost, NewSession, NewUser,
+    Page, PageRequest, Password, PasswordHash, Post, PostChanges, PostFilter, PostId, PostView,
+    RefreshToken, Refusal, Rotation, Session, SessionId, TokenClaims, TokenDigest, User,
+    UserChanges, UserId, UserProfile, likes::Liker,
 };
 
 /// Storage of users.
@@ -107,16 +108,58 @@ pub trait PasswordHasher: Send + Sync {
     fn dummy_hash(&self) -> PasswordHash;
 }
 
-/// Issues and checks access tokens.
+/// Issues and checks access tokens, and mints refresh tokens.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait TokenService: Send + Sync {
-    /// A new token standing for `user`, with its lifetime.
-    fn issue(&self, user: UserId) -> Result<AccessToken, DomainError>;
+    /// A new access token standing for `user` in `session`, with its lifetime.
+    fn issue(&self, user: UserId, session: SessionId) -> Result<AccessToken, DomainError>;
 
-    /// The user a token was issued to.
+    /// The user and session a token was issued to.
     /// Errors: [`DomainError::InvalidToken`] for any token this service did not
     /// issue, or that has expired.
-    fn verify(&self, token: &str) -> Result<UserId, DomainError>;
+    fn verify(&self, token: &str) -> Result<TokenClaims, DomainError>;
+
+    /// A new unguessable refresh token with its digest.
+    fn new_refresh_token(&self) -> Result<RefreshToken, DomainError>;
+
+    /// The digest [`TokenService::new_refresh_token`] gave for this token.
+    fn digest(&self, refresh_token: &str) -> TokenDigest;
+
+    /// How long a refresh token stays usable.
+    fn refresh_lifetime(&self) -> Duration;
+}
+
+/// Storage of sessions and their refresh tokens (kept only as digests).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait SessionRepository: Send + Sync {
+    /// Stores a new session with its first refresh token, and forgets the
+    /// user's expired ones.
+    /// Errors: [`DomainError::InvalidToken`] when the user no longer exists.
+    async fn create(&self, session: NewSession) -> Result<SessionId, DomainError>;
+
+    /// In one transaction: spends the refresh token with digest `presented`
+    /// and stores `next` as its successor, valid for `lifetime`; a token
+    /// spent before revokes its whole session.
+    async fn rotate(
+        &self,
+        presented: TokenDigest,
+        next: TokenDigest,
+        lifetime: Duration,
+    ) -> Result<Rotation, DomainError>;
+
+    /// The user, if `session` is theirs and not revoked: one statement, as
+    /// it runs on every authenticated request.
+    async fn caller(&self, user: UserId, session: SessionId) -> Result<Option<User>, DomainError>;
+
+    /// The user's live sessions, most recently used first.
+    async fn list(&self, user: UserId) -> Result<Vec<Session>, DomainError>;
+
+    /// Revokes the user's session; false when they have no such session.
+    async fn revoke(&self, user: UserId, session: SessionId) -> Result<bool, DomainError>;
+
+    /// Revokes every session of the user but `keep`; how many were revoked.
+    async fn revoke_others(&self, user: UserId, keep: SessionId) -> Result<u64, DomainError>;
 }
 
 /// Whether the storage behind the repositories answers.

@@ -42,6 +42,11 @@ impl ClientAddress {
         Self(None)
     }
 
+    /// The address itself, for a person to recognise (a session's origin).
+    pub fn address(&self) -> Option<String> {
+        self.0.map(|address| address.to_string())
+    }
+
     /// The block of addresses one client controls: the IPv4 address itself,
     /// or the /64 of an IPv6 address (the unit a provider hands out).
     pub fn network(&self) -> String {

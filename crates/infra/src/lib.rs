@@ -4,7 +4,7 @@
 //!   tokio's blocking pool through one helper, so nothing outside this crate
 //!   knows the database blocks.
 //! - Repositories implementing the domain ports: [`PgUserRepository`],
-//!   [`PgPostRepository`], [`PgLikeRepository`], and
+//!   [`PgPostRepository`], [`PgLikeRepository`], [`PgSessionRepository`], and
 //!   [`PgHealthCheck`] for readiness, and [`PgLoginAttempts`], the credential
 //!   throttle's counters shared by every instance.
 //! - [`migrations`]: the schema migrations of `migrations/`, embedded.
@@ -24,6 +24,7 @@ mod posts;
 mod schema;
 #[cfg(test)]
 mod schema_check;
+mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod users;
@@ -33,4 +34,5 @@ pub use db::{Database, PgHealthCheck};
 pub use error::InfraError;
 pub use likes::PgLikeRepository;
 pub use posts::PgPostRepository;
+pub use sessions::PgSessionRepository;
 pub use users::PgUserRepository;

@@ -31,6 +31,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    refresh_tokens (digest) {
+        digest -> Bytea,
+        session_id -> Int8,
+        spent -> Bool,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Int8,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+        last_used_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        client_address -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         name -> Text,
@@ -43,5 +63,14 @@ diesel::table! {
 diesel::joinable!(likes -> posts (post_id));
 diesel::joinable!(likes -> users (user_id));
 diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(sessions -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(attempt_counters, likes, posts, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    attempt_counters,
+    likes,
+    posts,
+    refresh_tokens,
+    sessions,
+    users,
+);

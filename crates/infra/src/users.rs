@@ -1,6 +1,6 @@
 //! [`UserRepository`] over PostgreSQL.
 
-mod rows;
+pub(crate) mod rows;
 
 use async_trait::async_trait;
 use diesel::prelude::*;

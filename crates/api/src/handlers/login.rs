@@ -1,9 +1,13 @@
-use actix_web::{HttpResponse, http::header::CACHE_CONTROL, web::Data};
-use domain::AccountService;
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::header::{CACHE_CONTROL, USER_AGENT},
+    web::Data,
+};
+use domain::{AccountService, UserAgent};
 
 use crate::{
     client::Client,
-    dto::{Credentials, JsonCredentials, PasswordForm, TokenBody},
+    dto::{Grant, JsonCredentials, PasswordForm, TokenBody},
     error::ApiError,
     openapi::responses::{
         BadRequest, PayloadTooLarge, RequestTimeout, TooManyAttempts, Unauthorized, Unavailable,
@@ -11,26 +15,28 @@ use crate::{
     },
 };
 
-/// Log in
+/// Log in, or refresh
 ///
-/// Exchanges an email and password for a bearer token, from the OAuth2
-/// password form (`username` is the email) or from JSON. An unknown email and
-/// a wrong password get the same 401. Repeated failures are refused with 429
-/// and `Retry-After` for a while (the limits are in docs/api.md).
+/// The OAuth2 token endpoint. The password grant (the default; `username`
+/// is the email) opens a session; the refresh grant
+/// (`grant_type=refresh_token`) trades a refresh token for a new pair, and
+/// the one presented stops working. Presenting a spent refresh token again
+/// ends its session. An unknown email and a wrong password get the same
+/// 401; repeated failures are refused with 429 and `Retry-After`.
 #[utoipa::path(
     post,
     path = "/login",
     operation_id = "login",
     tag = "accounts",
     request_body(
-        description = "The OAuth2 password form, or the same as JSON.",
+        description = "The OAuth2 token request as a form, or the same as JSON.",
         content(
             (PasswordForm = "application/x-www-form-urlencoded"),
             (JsonCredentials = "application/json"),
         ),
     ),
     responses(
-        (status = 200, description = "A bearer token.", body = TokenBody,
+        (status = 200, description = "An access token and a refresh token.", body = TokenBody,
             headers(("Cache-Control" = String, description = "`no-store`: tokens are not cached."))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -44,14 +50,24 @@ use crate::{
 )]
 pub(crate) async fn login(
     accounts: Data<AccountService>,
-    credentials: Credentials,
+    grant: Grant,
     client: Client,
+    request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let token = accounts
-        .login(&credentials.email, &credentials.password, &client.0)
-        .await?;
+    let signed_in = match grant {
+        Grant::Password { email, password } => {
+            let agent = request
+                .headers()
+                .get(USER_AGENT)
+                .and_then(|value| value.to_str().ok());
+            accounts
+                .login(&email, &password, &client.0, UserAgent::new(agent))
+                .await?
+        }
+        Grant::RefreshToken { refresh_token } => accounts.refresh(&refresh_token).await?,
+    };
     // RFC 6749 §5.1: a token response must not be cached.
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
-        .json(TokenBody::from(token)))
+        .json(TokenBody::from(signed_in)))
 }

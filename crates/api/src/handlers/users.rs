@@ -9,8 +9,8 @@ use crate::{
     auth::{AuthenticatedUser, MaybeUser},
     client::Client,
     dto::{
-        AccountBody, PageBody, PageQuery, PostBody, PostPage, ProfileBody, RegisterBody,
-        UpdateAccountBody,
+        AccountBody, DeleteAccountBody, PageBody, PageQuery, PostBody, PostPage, ProfileBody,
+        RegisterBody, UpdateAccountBody,
     },
     error::ApiError,
     openapi::responses::{
@@ -73,13 +73,13 @@ pub(crate) async fn register(
 )]
 // The extractor has just loaded the caller, so no use case is needed.
 pub(crate) async fn me(caller: AuthenticatedUser) -> Json<AccountBody> {
-    Json(caller.0.into())
+    Json(caller.0.user.into())
 }
 
 /// Change your account
 ///
 /// Changes the name, the password, or both. Changing the password needs
-/// `current_password`; tokens issued before stay valid until they expire.
+/// `current_password`, and ends every other session of the account.
 #[utoipa::path(
     patch,
     path = "/users/me",
@@ -106,31 +106,44 @@ pub(crate) async fn update_me(
     client: Client,
 ) -> Result<Json<AccountBody>, ApiError> {
     let user = accounts
-        .update(caller.id(), body.into_inner().into(), &client.0)
+        .update(&caller.0, body.into_inner().into(), &client.0)
         .await?;
     Ok(Json(user.into()))
 }
 
 /// Delete your account
 ///
-/// Deletes the account with its posts and likes. Its tokens stop working.
+/// Deletes the account with its posts, likes and sessions, once
+/// `current_password` proves the caller knows the password. Its tokens stop
+/// working. A wrong password counts as a failed login.
 #[utoipa::path(
     delete,
     path = "/users/me",
     operation_id = "delete_me",
     tag = "accounts",
+    request_body = DeleteAccountBody,
     security(("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 408, response = RequestTimeout),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyAttempts),
         (status = 503, response = Unavailable),
     ),
 )]
 pub(crate) async fn delete_me(
     accounts: Data<AccountService>,
     caller: AuthenticatedUser,
+    body: Json<DeleteAccountBody>,
+    client: Client,
 ) -> Result<HttpResponse, ApiError> {
-    accounts.delete(caller.id()).await?;
+    accounts
+        .delete(&caller.0, body.current_password.as_deref(), &client.0)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

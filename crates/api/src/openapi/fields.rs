@@ -105,9 +105,13 @@ pub(crate) fn optional_new_password() -> Schema {
 pub(crate) fn current_password() -> Schema {
     text(true)
         .description(Some(
-            "The account's current password; required to change the password.",
+            "The account's current password; required to change the password \
+             or delete the account. A wrong one counts as a failed login.",
         ))
         .format(Some(SchemaFormat::Custom("password".to_owned())))
+        // The registration and login examples' password, so that trying an
+        // example as filled in succeeds instead of counting as a failure.
+        .examples(["correct horse"])
         .into()
 }
 
@@ -156,7 +160,14 @@ pub(crate) fn optional_content() -> Schema {
 pub(crate) fn limit() -> Schema {
     ObjectBuilder::new()
         .schema_type(Type::Integer)
-        .description(Some("How many items a page holds."))
+        // Swagger UI shows the description, not minimum and maximum, until
+        // a bad value is tried: the range is said in words too.
+        .description(Some(format!(
+            "How many items a page holds: {} to {}, {} when absent.",
+            PageLimit::MIN,
+            PageLimit::MAX,
+            PageLimit::DEFAULT.get()
+        )))
         .minimum(Some(PageLimit::MIN))
         .maximum(Some(PageLimit::MAX))
         .default(Some(PageLimit::DEFAULT.get().into()))

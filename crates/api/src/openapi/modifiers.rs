@@ -27,8 +27,13 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             OAUTH2,
             SecurityScheme::OAuth2(OAuth2::with_description(
-                [Flow::Password(Password::new("/login", Scopes::new()))],
-                "Log in with the account's email as the username, and its password.",
+                [Flow::Password(Password::with_refresh_url(
+                    "/login",
+                    Scopes::new(),
+                    "/login",
+                ))],
+                "Log in with the account's email as the username, and its password. \
+                 The same endpoint refreshes (`grant_type=refresh_token`).",
             )),
         );
         components.add_security_scheme(

@@ -37,16 +37,16 @@ async fn a_bad_token_or_another_scheme_is_a_401() {
 }
 
 #[actix_web::test]
-async fn the_token_of_a_deleted_user_is_a_401() {
+async fn the_token_of_a_deleted_user_or_revoked_session_is_a_401() {
     let mut mocks = Mocks::default();
-    mocks
-        .tokens
-        .expect_verify()
-        .returning(|_| Ok(domain::UserId::new(7)));
-    mocks.users.expect_find_by_id().returning(|_| Ok(None));
-    let request = TestRequest::delete()
-        .uri("/users/me")
-        .insert_header(bearer());
+    mocks.tokens.expect_verify().returning(|_| {
+        Ok(domain::TokenClaims {
+            user: domain::UserId::new(7),
+            session: domain::SessionId::new(3),
+        })
+    });
+    mocks.sessions.expect_caller().returning(|_, _| Ok(None));
+    let request = TestRequest::get().uri("/users/me").insert_header(bearer());
     problem(send(mocks, request).await, StatusCode::UNAUTHORIZED).await;
 }
 

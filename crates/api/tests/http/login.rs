@@ -14,7 +14,10 @@ use actix_web::{
     test::TestRequest,
 };
 use api::HttpSettings;
-use domain::{AccessToken, Count, InFlight, MockLoginAttempts, PasswordHash};
+use domain::{
+    AccessToken, Count, InFlight, MockLoginAttempts, PasswordHash, RefreshToken, Rotation,
+    SessionId, TokenDigest, UserId,
+};
 use serde_json::json;
 
 use super::support::{Mocks, ada, fields, json, problem, send, send_with};
@@ -36,12 +39,30 @@ fn ada_can_log_in() -> Mocks {
         .hasher
         .expect_verify()
         .returning(|candidate, hash| Ok(hash.as_str() == "hash" && candidate == "right password"));
-    mocks.tokens.expect_issue().returning(|_| {
+    mocks.tokens.expect_issue().returning(|_, _| {
         Ok(AccessToken {
             token: "the-token".into(),
             expires_in_seconds: 1800,
         })
     });
+    mocks.tokens.expect_new_refresh_token().returning(|| {
+        Ok(RefreshToken {
+            token: "the-refresh-token".into(),
+            digest: TokenDigest::new(vec![1]),
+        })
+    });
+    mocks
+        .tokens
+        .expect_refresh_lifetime()
+        .returning(|| Duration::from_secs(86_400));
+    mocks
+        .tokens
+        .expect_digest()
+        .returning(|token| TokenDigest::new(token.as_bytes().to_vec()));
+    mocks
+        .sessions
+        .expect_create()
+        .returning(|_| Ok(SessionId::new(3)));
     mocks
 }
 
@@ -64,8 +85,44 @@ async fn the_oauth2_password_form_logs_in() {
     let body = json(response, StatusCode::OK).await;
     assert_eq!(
         body,
-        json!({"access_token": "the-token", "token_type": "bearer", "expires_in": 1800})
+        json!({
+            "access_token": "the-token", "token_type": "bearer", "expires_in": 1800,
+            "refresh_token": "the-refresh-token", "refresh_expires_in": 86_400,
+        })
     );
+}
+
+#[actix_web::test]
+async fn the_refresh_grant_rotates_the_refresh_token() {
+    let mut mocks = ada_can_log_in();
+    mocks
+        .sessions
+        .expect_rotate()
+        .withf(|presented, next, _| presented.as_bytes() == b"old-one" && next.as_bytes() == [1])
+        .times(1)
+        .returning(|_, _, _| {
+            Ok(Rotation::Rotated {
+                user: UserId::new(7),
+                session: SessionId::new(3),
+            })
+        });
+    let response = send(
+        mocks,
+        form("grant_type=refresh_token&refresh_token=old-one"),
+    )
+    .await;
+    let body = json(response, StatusCode::OK).await;
+    assert_eq!(body["refresh_token"], "the-refresh-token");
+    assert_eq!(body["access_token"], "the-token");
+}
+
+#[actix_web::test]
+async fn a_refresh_grant_without_its_token_is_a_422_and_another_grant_a_400() {
+    let response = send(Mocks::default(), form("grant_type=refresh_token")).await;
+    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["refresh_token"]);
+    let response = send(Mocks::default(), form("grant_type=client_credentials")).await;
+    problem(response, StatusCode::BAD_REQUEST).await;
 }
 
 #[actix_web::test]
@@ -89,6 +146,54 @@ async fn wrong_password_and_unknown_email_are_the_same_401() {
         details.push(problem(response, StatusCode::UNAUTHORIZED).await);
     }
     assert_eq!(details[0], details[1]);
+}
+
+/// RFC 6749 §5.2: what OAuth2 clients and Swagger UI's Authorize dialog read.
+#[actix_web::test]
+async fn token_endpoint_refusals_carry_oauth2_error_members() {
+    let cases = [
+        (
+            "username=ada%40example.com&password=wrong",
+            StatusCode::UNAUTHORIZED,
+            "invalid_grant",
+        ),
+        (
+            "grant_type=password",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            "grant_type=implicit",
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+        ),
+    ];
+    for (form_body, status, code) in cases {
+        let body = problem(send(ada_can_log_in(), form(form_body)).await, status).await;
+        assert_eq!(body["error"], code, "{form_body}: {body}");
+        assert!(
+            !body["error_description"].as_str().unwrap().is_empty(),
+            "{body}"
+        );
+    }
+    let refused = problem(
+        send(
+            ada_can_log_in(),
+            form("username=ada%40example.com&password=wrong"),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(refused["error_description"], "incorrect email or password");
+    // Only the token endpoint speaks OAuth2.
+    let elsewhere = TestRequest::get().uri("/users/me");
+    let body = problem(
+        send(Mocks::default(), elsewhere).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert!(body.get("error").is_none(), "{body}");
 }
 
 #[actix_web::test]
@@ -172,6 +277,9 @@ async fn a_refused_login_is_a_429_with_retry_after_and_no_password_check() {
     assert_eq!(response.headers().get(RETRY_AFTER).unwrap(), "900");
     let body = problem(response, StatusCode::TOO_MANY_REQUESTS).await;
     assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+    let description = body["error_description"].as_str().unwrap();
+    assert!(description.ends_with("try again in 900 seconds"), "{body}");
     assert!(
         asked
             .lock()

@@ -205,3 +205,49 @@ async fn a_missing_docs_file_is_a_problem_404() {
     let response = send(Mocks::default(), TestRequest::get().uri("/docs/nope.js")).await;
     super::support::problem(response, StatusCode::NOT_FOUND).await;
 }
+
+/// Swagger UI shows each response's example: a 409 must not show a 404.
+#[actix_web::test]
+async fn every_error_example_has_the_status_of_its_response() {
+    let doc = served_document().await;
+    let mut checked = 0;
+    for (path, method, operation) in operations(&doc) {
+        for (status, response) in operation["responses"].as_object().unwrap() {
+            let response = match response["$ref"].as_str() {
+                Some(reference) => {
+                    let name = reference.rsplit('/').next().unwrap();
+                    &doc["components"]["responses"][name]
+                }
+                None => response,
+            };
+            let Some(problem) = response["content"].get("application/problem+json") else {
+                continue;
+            };
+            let example = &problem["example"];
+            assert_eq!(
+                example["status"].as_u64().map(|s| s.to_string()).as_deref(),
+                Some(status.as_str()),
+                "{method} {path} {status}: {example}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} error responses checked");
+}
+
+#[actix_web::test]
+async fn the_docs_page_has_a_title_no_validator_and_the_refresh_url() {
+    let page = send(Mocks::default(), TestRequest::get().uri("/docs/")).await;
+    let page = String::from_utf8(test::read_body(page).await.to_vec()).unwrap();
+    assert!(page.contains("<title>Agora API</title>"), "{page}");
+    let init = send(
+        Mocks::default(),
+        TestRequest::get().uri("/docs/swagger-initializer.js"),
+    )
+    .await;
+    let init = String::from_utf8(test::read_body(init).await.to_vec()).unwrap();
+    assert!(init.contains(r#""validatorUrl": "none""#), "{init}");
+    let doc = served_document().await;
+    let password = &doc["components"]["securitySchemes"]["oauth2"]["flows"]["password"];
+    assert_eq!(password["refreshUrl"], "/login");
+}

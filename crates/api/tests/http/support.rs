@@ -12,8 +12,9 @@ use api::{HttpApp, HttpSettings, Services};
 use domain::{
     AccountService, Author, Count, CredentialThrottle, DomainError, Email, InFlight, LikeService,
     MockHealthCheck, MockLikeRepository, MockLoginAttempts, MockPasswordHasher, MockPostRepository,
-    MockTokenService, MockUserRepository, PasswordHash, Post, PostContent, PostId, PostService,
-    PostTitle, PostView, ThrottlePolicy, User, UserId, UserName,
+    MockSessionRepository, MockTokenService, MockUserRepository, PasswordHash, Post, PostContent,
+    PostId, PostService, PostTitle, PostView, SessionId, ThrottlePolicy, TokenClaims, User, UserId,
+    UserName,
 };
 use mockall::predicate::eq;
 use serde_json::Value;
@@ -21,9 +22,13 @@ use serde_json::Value;
 /// The token that [`Mocks::signed_in`] accepts.
 pub const TOKEN: &str = "valid-token";
 
+/// The session [`TOKEN`] belongs to.
+pub const SESSION: SessionId = SessionId::new(3);
+
 #[derive(Default)]
 pub struct Mocks {
     pub users: MockUserRepository,
+    pub sessions: MockSessionRepository,
     pub posts: MockPostRepository,
     pub likes: MockLikeRepository,
     pub hasher: MockPasswordHasher,
@@ -48,16 +53,26 @@ pub fn nothing_counted() -> MockLoginAttempts {
 }
 
 impl Mocks {
-    /// [`TOKEN`] stands for `user`; any other token is invalid.
+    /// [`TOKEN`] stands for `user` in session [`SESSION`]; any other token is invalid.
     pub fn signed_in(mut self, user: User) -> Self {
         let id = user.id;
         self.tokens
             .expect_verify()
             .withf(|token| token == TOKEN)
-            .returning(move |_| Ok(id));
+            .returning(move |_| {
+                Ok(TokenClaims {
+                    user: id,
+                    session: SESSION,
+                })
+            });
         self.tokens
             .expect_verify()
             .returning(|_| Err(DomainError::InvalidToken));
+        let caller = user.clone();
+        self.sessions
+            .expect_caller()
+            .with(eq(id), eq(SESSION))
+            .returning(move |_, _| Ok(Some(caller.clone())));
         self.users
             .expect_find_by_id()
             .with(eq(id))
@@ -71,6 +86,7 @@ impl Mocks {
         Services {
             accounts: AccountService::new(
                 users.clone(),
+                Arc::new(self.sessions),
                 Arc::new(self.hasher),
                 Arc::new(self.tokens),
                 CredentialThrottle::new(

@@ -133,11 +133,28 @@ async fn renaming_oneself_returns_the_account() {
 }
 
 #[actix_web::test]
-async fn deleting_oneself_is_a_204() {
+async fn deleting_oneself_with_the_password_is_a_204() {
     let mut mocks = Mocks::default().signed_in(ada());
-    mocks.users.expect_delete().returning(|_| Ok(true));
+    mocks.users.expect_delete().times(1).returning(|_| Ok(true));
+    mocks
+        .hasher
+        .expect_verify()
+        .returning(|candidate, _| Ok(candidate == "right password"));
     let request = TestRequest::delete()
         .uri("/users/me")
-        .insert_header(bearer());
+        .insert_header(bearer())
+        .set_json(json!({"current_password": "right password"}));
     assert_eq!(send(mocks, request).await.status(), StatusCode::NO_CONTENT);
+}
+
+#[actix_web::test]
+async fn deleting_oneself_without_the_password_is_a_422_and_deletes_nothing() {
+    let mut mocks = Mocks::default().signed_in(ada());
+    mocks.users.expect_delete().never();
+    let request = TestRequest::delete()
+        .uri("/users/me")
+        .insert_header(bearer())
+        .set_json(json!({}));
+    let body = problem(send(mocks, request).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["current_password"]);
 }

@@ -76,6 +76,14 @@ impl<'a> Checker<'a> {
         }
     }
 
+    pub fn issuer(&self, issuer: String) -> Result<String, ConfigError> {
+        if !issuer.is_empty() && !issuer.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            Ok(issuer)
+        } else {
+            Err(self.not_allowed(keys::JWT_ISSUER))
+        }
+    }
+
     pub fn cors_origins(&self, origins: Vec<String>) -> Result<Vec<String>, ConfigError> {
         self.each(keys::CORS_ALLOWED_ORIGINS, &origins, api::normalise_origin)
     }

@@ -65,6 +65,16 @@ pub(super) const JWT_EXPIRE_MINUTES: Key = key(
     "JWT_EXPIRE_MINUTES",
     "an integer number of minutes 1..=525600 (one year)",
 );
+pub(super) const JWT_ISSUER: Key = key(
+    "jwt_issuer",
+    "JWT_ISSUER",
+    "a non-empty name without spaces, written to and required in every token's `iss`",
+);
+pub(super) const REFRESH_EXPIRE_DAYS: Key = key(
+    "refresh_expire_days",
+    "REFRESH_EXPIRE_DAYS",
+    "an integer number of days 1..=3650",
+);
 pub(super) const BCRYPT_COST: Key = key("bcrypt_cost", "BCRYPT_COST", "an integer 4..=31");
 pub(super) const HOST: Key = key(
     "host",
@@ -93,7 +103,7 @@ pub(super) const RUST_LOG: Key = key(
     "a log filter like info or agora=debug,actix_web=info",
 );
 
-pub(super) const ALL: [Key; 18] = [
+pub(super) const ALL: [Key; 20] = [
     DATABASE_URL,
     DB_DRIVER,
     DB_USER,
@@ -105,6 +115,8 @@ pub(super) const ALL: [Key; 18] = [
     DATABASE_TIMEOUT_SECONDS,
     JWT_SECRET,
     JWT_EXPIRE_MINUTES,
+    JWT_ISSUER,
+    REFRESH_EXPIRE_DAYS,
     BCRYPT_COST,
     HOST,
     PORT,

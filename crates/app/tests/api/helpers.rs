@@ -136,6 +136,17 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Deletes the account of `token`, whose password is `password`.
+    pub async fn delete_me(&self, token: &str, password: &str) -> Response {
+        self.client
+            .delete(self.url("/users/me"))
+            .bearer_auth(token)
+            .json(&json!({"current_password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Registers someone and logs them in; returns (user id, token).
     pub async fn signed_up(&self, name: &str) -> (i64, String) {
         let email = format!("{}@example.com", name.to_lowercase());

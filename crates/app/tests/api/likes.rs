@@ -193,13 +193,7 @@ async fn a_liker_deleting_their_account_lowers_the_like_count() {
     like(&app, post, &carol).await;
     assert_eq!(like_count(&app, post).await, 2);
 
-    let deleted = app
-        .client
-        .delete(app.url("/users/me"))
-        .bearer_auth(&bob)
-        .send()
-        .await
-        .unwrap();
+    let deleted = app.delete_me(&bob, "correct horse").await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert_eq!(like_count(&app, post).await, 1);
     assert_eq!(likers(&app, post).await.len(), 1);
@@ -210,12 +204,8 @@ async fn deleting_an_account_removes_its_posts() {
     let app = spawn_app().await;
     let (_, ada) = app.signed_up("Ada").await;
     let post = new_post(&app, &ada).await;
-    app.client
-        .delete(app.url("/users/me"))
-        .bearer_auth(&ada)
-        .send()
-        .await
-        .unwrap();
+    let deleted = app.delete_me(&ada, "correct horse").await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     problem(
         app.get(&format!("/posts/{post}"), None).await,
         StatusCode::NOT_FOUND,
@@ -242,15 +232,9 @@ async fn likes_racing_account_deletions_never_fail_and_counts_stay_exact() {
                 .filter(move |(author, _)| *author != liker)
                 .map(move |(_, post)| async move { like(app, *post, token).await.0 })
         });
-        let deletions = users[..10].iter().map(|(_, token)| async move {
-            app.client
-                .delete(app.url("/users/me"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        });
+        let deletions = users[..10]
+            .iter()
+            .map(|(_, token)| async move { app.delete_me(token, "correct horse").await.status() });
         let (liked, deleted) = tokio::join!(join_all(likes), join_all(deletions));
         for status in liked.into_iter().chain(deleted) {
             *statuses.entry(status.as_u16()).or_default() += 1;

@@ -7,5 +7,6 @@ mod faults;
 mod helpers;
 mod likes;
 mod posts;
+mod sessions;
 mod throttle;
 mod users;

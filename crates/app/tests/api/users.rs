@@ -125,6 +125,8 @@ async fn wrong_password_and_unknown_email_get_the_same_401() {
     let wrong = app.login("ada@example.com", "wrong horse").await;
     assert_eq!(wrong.headers()["www-authenticate"], "Bearer");
     let wrong = problem(wrong, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(wrong["error"], "invalid_grant");
+    assert_eq!(wrong["error_description"], "incorrect email or password");
     let unknown = problem(
         app.login("nobody@example.com", "correct horse").await,
         StatusCode::UNAUTHORIZED,
@@ -217,6 +219,58 @@ async fn forged_tokens_are_401() {
     );
 }
 
+/// Every strict JWT rule over HTTP: each token below is signed with the
+/// right key and names a live session, and breaks exactly one rule.
+#[tokio::test]
+async fn tokens_breaking_a_claim_rule_are_401() {
+    let app = spawn_app().await;
+    let (_, token) = app.signed_up("Ada").await;
+    let payload = token.split('.').nth(1).unwrap();
+    let genuine: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    // Re-signing the genuine claims works: the 401s below are about the change.
+    assert_eq!(
+        app.get("/users/me", Some(&sign(&genuine, SECRET.as_bytes())))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let now = now();
+    let cases: [(&str, Value); 9] = [
+        ("another issuer", json!({"iss": "someone-else"})),
+        ("another audience", json!({"aud": "someone-else"})),
+        (
+            "not valid before a minute from now",
+            json!({"nbf": now + 60}),
+        ),
+        (
+            "issued in the future",
+            json!({"iat": now + 120, "nbf": now, "exp": now + 600}),
+        ),
+        (
+            "expiring in the year 2999",
+            json!({"exp": 32_472_144_000_u64}),
+        ),
+        ("living longer than issued for", json!({"exp": now + 1801})),
+        ("no session", json!({"sid": null})),
+        ("no issuer", json!({"iss": null})),
+        ("another session", json!({"sid": 999_999})),
+    ];
+    for (what, change) in cases {
+        let mut claims = genuine.clone();
+        for (key, value) in change.as_object().unwrap() {
+            if value.is_null() {
+                claims.as_object_mut().unwrap().remove(key);
+            } else {
+                claims[key] = value.clone();
+            }
+        }
+        let response = app
+            .get("/users/me", Some(&sign(&claims, SECRET.as_bytes())))
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{what}");
+    }
+}
+
 #[tokio::test]
 async fn patch_me_renames_and_changes_password_with_the_current_one() {
     let app = spawn_app().await;
@@ -274,16 +328,27 @@ async fn public_profile_hides_the_email_and_unknown_user_is_404() {
 }
 
 #[tokio::test]
-async fn delete_me_is_204_and_the_old_token_then_fails() {
+async fn delete_me_needs_the_password_then_is_204_and_the_old_token_fails() {
     let app = spawn_app().await;
     let (_, token) = app.signed_up("Ada").await;
-    let deleted = app
+    let without = app
         .client
         .delete(app.url("/users/me"))
         .bearer_auth(&token)
+        .json(&json!({}))
         .send()
         .await
         .unwrap();
+    let without = problem(without, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(without["errors"][0]["field"], "current_password");
+    let wrong = app.delete_me(&token, "wrong horse").await;
+    problem(wrong, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // Neither refusal lost anything.
+    assert_eq!(
+        app.get("/users/me", Some(&token)).await.status(),
+        StatusCode::OK
+    );
+    let deleted = app.delete_me(&token, "correct horse").await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     problem(
         app.get("/users/me", Some(&token)).await,

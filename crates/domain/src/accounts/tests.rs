@@ -1,13 +1,19 @@
-use std::{sync::Arc, time::SystemTime};
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime},
+};
 
 use futures_executor::block_on;
 use mockall::predicate::eq;
 
 use super::*;
 use crate::{
-    ClientAddress, Count, CredentialThrottle, InFlight, MockLoginAttempts, MockPasswordHasher,
-    MockTokenService, MockUserRepository, PasswordHash, ThrottlePolicy,
+    AccessToken, ClientAddress, Count, CredentialThrottle, InFlight, MockLoginAttempts,
+    MockPasswordHasher, MockSessionRepository, MockTokenService, MockUserRepository, PasswordHash,
+    RefreshToken, SessionId, ThrottlePolicy, TokenDigest, UserAgent,
 };
+
+mod sessions;
 
 fn ada() -> User {
     User {
@@ -33,8 +39,25 @@ fn service_with(
     tokens: MockTokenService,
     attempts: MockLoginAttempts,
 ) -> AccountService {
+    service_with_sessions(
+        users,
+        MockSessionRepository::new(),
+        hasher,
+        tokens,
+        attempts,
+    )
+}
+
+fn service_with_sessions(
+    users: MockUserRepository,
+    sessions: MockSessionRepository,
+    hasher: MockPasswordHasher,
+    tokens: MockTokenService,
+    attempts: MockLoginAttempts,
+) -> AccountService {
     AccountService::new(
         Arc::new(users),
+        Arc::new(sessions),
         Arc::new(hasher),
         Arc::new(tokens),
         CredentialThrottle::new(Arc::new(attempts), ThrottlePolicy::default()),
@@ -42,6 +65,14 @@ fn service_with(
 }
 
 const CLIENT: ClientAddress = ClientAddress::unknown();
+
+/// Ada, signed in with session 3.
+fn caller() -> Caller {
+    Caller {
+        user: ada(),
+        session: SessionId::new(3),
+    }
+}
 
 /// A throttle store with nothing counted: every check passes.
 fn unlimited() -> MockLoginAttempts {
@@ -160,22 +191,46 @@ fn login_issues_a_token_for_the_right_password() {
         .withf(|candidate, hash| candidate == "right password" && hash.as_str() == "real-hash")
         .returning(|_, _| Ok(true));
     let mut tokens = MockTokenService::new();
+    tokens.expect_new_refresh_token().returning(|| {
+        Ok(RefreshToken {
+            token: "r".into(),
+            digest: TokenDigest::new(vec![1]),
+        })
+    });
+    tokens
+        .expect_refresh_lifetime()
+        .returning(|| Duration::from_secs(60));
     tokens
         .expect_issue()
-        .with(eq(UserId::new(7)))
-        .returning(|_| {
+        .with(eq(UserId::new(7)), eq(SessionId::new(3)))
+        .returning(|_, _| {
             Ok(AccessToken {
                 token: "t".into(),
                 expires_in_seconds: 1800,
             })
         });
-    let token = block_on(service(users, hasher, tokens).login(
-        "Ada@Example.com",
-        "right password",
-        &CLIENT,
-    ))
+    let mut sessions = MockSessionRepository::new();
+    sessions
+        .expect_create()
+        .withf(|new| {
+            new.user == UserId::new(7)
+                && new.refresh == TokenDigest::new(vec![1])
+                && new.user_agent.as_deref() == Some("curl/8")
+        })
+        .times(1)
+        .returning(|_| Ok(SessionId::new(3)));
+    let signed_in = block_on(
+        service_with_sessions(users, sessions, hasher, tokens, unlimited()).login(
+            "Ada@Example.com",
+            "right password",
+            &CLIENT,
+            UserAgent::new(Some("curl/8")),
+        ),
+    )
     .unwrap();
-    assert_eq!(token.token, "t");
+    assert_eq!(signed_in.access.token, "t");
+    assert_eq!(signed_in.refresh.token, "r");
+    assert_eq!(signed_in.refresh_expires_in, Duration::from_secs(60));
 }
 
 #[test]
@@ -188,6 +243,7 @@ fn login_with_a_wrong_password_is_invalid_credentials() {
         "ada@example.com",
         "wrong",
         &CLIENT,
+        UserAgent::default(),
     ))
     .unwrap_err();
     assert!(matches!(error, DomainError::InvalidCredentials));
@@ -211,6 +267,7 @@ fn login_of_an_unknown_email_still_verifies_against_the_dummy_hash() {
         "nobody@example.com",
         "whatever",
         &CLIENT,
+        UserAgent::default(),
     ))
     .unwrap_err();
     assert!(
@@ -232,24 +289,11 @@ fn login_with_a_malformed_email_costs_the_same_and_fails_the_same() {
             "not an email",
             "x",
             &CLIENT,
+            UserAgent::default(),
         ),
     )
     .unwrap_err();
     assert!(matches!(error, DomainError::InvalidCredentials));
-}
-
-#[test]
-fn authenticate_refuses_the_token_of_a_deleted_user() {
-    let mut tokens = MockTokenService::new();
-    tokens.expect_verify().returning(|_| Ok(UserId::new(7)));
-    let mut users = MockUserRepository::new();
-    users
-        .expect_find_by_id()
-        .with(eq(UserId::new(7)))
-        .returning(|_| Ok(None));
-    let error =
-        block_on(service(users, MockPasswordHasher::new(), tokens).authenticate("t")).unwrap_err();
-    assert!(matches!(error, DomainError::InvalidToken));
 }
 
 #[test]
@@ -278,7 +322,7 @@ fn new_password_requires_the_current_one() {
             MockPasswordHasher::new(),
             MockTokenService::new(),
         )
-        .update(UserId::new(7), update, &CLIENT),
+        .update(&caller(), update, &CLIENT),
     )
     .unwrap_err();
     assert_eq!(fields(error), ["current_password"]);
@@ -298,7 +342,7 @@ fn a_wrong_current_password_changes_nothing() {
         ..Default::default()
     };
     let error = block_on(service(users, hasher, MockTokenService::new()).update(
-        UserId::new(7),
+        &caller(),
         update,
         &CLIENT,
     ))
@@ -310,7 +354,7 @@ fn a_wrong_current_password_changes_nothing() {
 }
 
 #[test]
-fn password_change_stores_a_new_hash() {
+fn password_change_stores_a_new_hash_and_revokes_the_other_sessions() {
     let mut users = MockUserRepository::new();
     users.expect_find_by_id().returning(|_| Ok(Some(ada())));
     users
@@ -328,16 +372,27 @@ fn password_change_stores_a_new_hash() {
     hasher
         .expect_hash()
         .returning(|_| Ok(PasswordHash::new("new-hash")));
+    let mut sessions = MockSessionRepository::new();
+    sessions
+        .expect_revoke_others()
+        .with(eq(UserId::new(7)), eq(SessionId::new(3)))
+        .times(1)
+        .returning(|_, _| Ok(2));
     let update = AccountUpdate {
         password: Some("new password".into()),
         current_password: Some("old password".into()),
         ..Default::default()
     };
-    block_on(service(users, hasher, MockTokenService::new()).update(
-        UserId::new(7),
-        update,
-        &CLIENT,
-    ))
+    block_on(
+        service_with_sessions(
+            users,
+            sessions,
+            hasher,
+            MockTokenService::new(),
+            unlimited(),
+        )
+        .update(&caller(), update, &CLIENT),
+    )
     .unwrap();
 }
 
@@ -354,7 +409,7 @@ fn rename_needs_no_password_and_validates_the_name() {
         .returning(|_, _| Ok(Some(ada())));
     let accounts = service(users, MockPasswordHasher::new(), MockTokenService::new());
     block_on(accounts.update(
-        UserId::new(7),
+        &caller(),
         AccountUpdate {
             name: Some(" Lovelace ".into()),
             ..Default::default()
@@ -363,7 +418,7 @@ fn rename_needs_no_password_and_validates_the_name() {
     ))
     .unwrap();
     let error = block_on(accounts.update(
-        UserId::new(7),
+        &caller(),
         AccountUpdate {
             name: Some("x".repeat(51)),
             ..Default::default()
@@ -379,9 +434,11 @@ fn delete_and_profile_of_a_missing_user_are_not_found() {
     let mut users = MockUserRepository::new();
     users.expect_delete().returning(|_| Ok(false));
     users.expect_profile().returning(|_| Ok(None));
-    let accounts = service(users, MockPasswordHasher::new(), MockTokenService::new());
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| Ok(true));
+    let accounts = service(users, hasher, MockTokenService::new());
     assert!(matches!(
-        block_on(accounts.delete(UserId::new(1))),
+        block_on(accounts.delete(&caller(), Some("right password"), &CLIENT)),
         Err(DomainError::NotFound("user"))
     ));
     assert!(matches!(
@@ -414,7 +471,13 @@ fn a_refused_login_or_current_password_spends_no_hashing() {
     users.expect_find_by_email().never();
     users.expect_find_by_id().returning(|_| Ok(Some(ada())));
     let accounts = service_with(users, hasher, MockTokenService::new(), locked());
-    let error = block_on(accounts.login("ada@example.com", "right password", &CLIENT)).unwrap_err();
+    let error = block_on(accounts.login(
+        "ada@example.com",
+        "right password",
+        &CLIENT,
+        UserAgent::default(),
+    ))
+    .unwrap_err();
     assert!(
         matches!(error, DomainError::TooManyAttempts(_)),
         "{error:?}"
@@ -424,7 +487,7 @@ fn a_refused_login_or_current_password_spends_no_hashing() {
         current_password: Some("right password".into()),
         ..Default::default()
     };
-    let error = block_on(accounts.update(UserId::new(7), update, &CLIENT)).unwrap_err();
+    let error = block_on(accounts.update(&caller(), update, &CLIENT)).unwrap_err();
     assert!(
         matches!(error, DomainError::TooManyAttempts(_)),
         "{error:?}"
@@ -453,15 +516,17 @@ fn wrong_passwords_count_as_failures_and_storage_trouble_does_not() {
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_verify().returning(|_, _| Ok(false));
     let accounts = service_with(users, hasher, MockTokenService::new(), attempts);
-    let wrong = block_on(accounts.login("ada@example.com", "wrong", &CLIENT)).unwrap_err();
+    let wrong = block_on(accounts.login("ada@example.com", "wrong", &CLIENT, UserAgent::default()))
+        .unwrap_err();
     assert!(matches!(wrong, DomainError::InvalidCredentials));
-    let down = block_on(accounts.login("ada@example.com", "wrong", &CLIENT)).unwrap_err();
+    let down = block_on(accounts.login("ada@example.com", "wrong", &CLIENT, UserAgent::default()))
+        .unwrap_err();
     assert!(matches!(down, DomainError::Unavailable(_)));
     let update = AccountUpdate {
         current_password: Some("wrong".into()),
         ..Default::default()
     };
-    let wrong = block_on(accounts.update(UserId::new(7), update, &CLIENT)).unwrap_err();
+    let wrong = block_on(accounts.update(&caller(), update, &CLIENT)).unwrap_err();
     assert!(matches!(wrong, DomainError::WrongCurrentPassword));
 }
 

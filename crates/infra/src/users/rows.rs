@@ -11,7 +11,7 @@ use crate::schema::users;
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
-pub(super) struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     name: String,
     email: String,

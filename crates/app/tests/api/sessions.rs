@@ -1,0 +1,329 @@
+//! Sessions over HTTP against PostgreSQL: refresh with rotation, reuse
+//! detection, logout, the sessions a user sees and ends, and revocation on
+//! password change and account deletion.
+
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, body, problem, spawn_app};
+
+/// A token pair from a fresh login.
+struct Pair {
+    access: String,
+    refresh: String,
+}
+
+impl Pair {
+    async fn from(response: Response) -> Self {
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = body(response).await;
+        Self {
+            access: body["access_token"].as_str().unwrap().to_owned(),
+            refresh: body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+async fn refresh(app: &TestApp, refresh_token: &str) -> Response {
+    app.client
+        .post(app.url("/login"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn login_as(app: &TestApp, user_agent: &str) -> Pair {
+    let response = app
+        .client
+        .post(app.url("/login"))
+        .header("user-agent", user_agent)
+        .form(&[
+            ("username", "ada@example.com"),
+            ("password", "correct horse"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    Pair::from(response).await
+}
+
+async fn ada(app: &TestApp) -> Pair {
+    let created = app
+        .register("Ada", "ada@example.com", "correct horse")
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    login_as(app, "first device").await
+}
+
+async fn status_of_me(app: &TestApp, access: &str) -> StatusCode {
+    app.get("/users/me", Some(access)).await.status()
+}
+
+async fn sessions(app: &TestApp, access: &str) -> Vec<Value> {
+    let response = app.get("/users/me/sessions", Some(access)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    body(response).await.as_array().unwrap().clone()
+}
+
+async fn delete(app: &TestApp, path: &str, access: &str) -> Response {
+    app.client
+        .delete(app.url(path))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn logout(app: &TestApp, access: &str) -> Response {
+    app.client
+        .post(app.url("/logout"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn login_returns_a_refresh_token_that_rotates() {
+    let app = spawn_app().await;
+    app.register("Ada", "ada@example.com", "correct horse")
+        .await;
+    let login = app.login("ada@example.com", "correct horse").await;
+    assert_eq!(login.headers()["cache-control"], "no-store");
+    let first = body(login).await;
+    assert_eq!(first["refresh_expires_in"], 30 * 24 * 60 * 60);
+    let old = first["refresh_token"].as_str().unwrap();
+    assert!(old.len() >= 43, "256 bits in base64url: {old}");
+
+    let rotated = refresh(&app, old).await;
+    assert_eq!(rotated.headers()["cache-control"], "no-store");
+    let next = Pair::from(rotated).await;
+    assert_ne!(next.refresh, old);
+    assert_eq!(status_of_me(&app, &next.access).await, StatusCode::OK);
+    // The same session throughout: one session listed.
+    assert_eq!(sessions(&app, &next.access).await.len(), 1);
+
+    let json_refresh = app
+        .post_json(
+            "/login",
+            &json!({"grant_type": "refresh_token", "refresh_token": next.refresh}),
+            None,
+        )
+        .await;
+    assert_eq!(json_refresh.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_reused_refresh_token_is_refused_and_revokes_its_whole_family() {
+    let app = spawn_app().await;
+    let first = ada(&app).await;
+    let other_session = login_as(&app, "second device").await;
+    let second = Pair::from(refresh(&app, &first.refresh).await).await;
+
+    let reused = refresh(&app, &first.refresh).await;
+    assert_eq!(reused.headers()["www-authenticate"], "Bearer");
+    problem(reused, StatusCode::UNAUTHORIZED).await;
+    // The family is gone: its latest refresh token and access tokens too.
+    problem(
+        refresh(&app, &second.refresh).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(
+        status_of_me(&app, &second.access).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        status_of_me(&app, &first.access).await,
+        StatusCode::UNAUTHORIZED
+    );
+    // Another session of the same user is another family.
+    assert_eq!(
+        status_of_me(&app, &other_session.access).await,
+        StatusCode::OK
+    );
+    assert!(
+        refresh(&app, &other_session.refresh)
+            .await
+            .status()
+            .is_success()
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_or_malformed_refresh_token_is_a_401_and_a_missing_one_a_422() {
+    let app = spawn_app().await;
+    let pair = ada(&app).await;
+    for token in ["", "not-a-token", &pair.access, &"A".repeat(5000)] {
+        problem(refresh(&app, token).await, StatusCode::UNAUTHORIZED).await;
+    }
+    let missing = app
+        .client
+        .post(app.url("/login"))
+        .form(&[("grant_type", "refresh_token")])
+        .send()
+        .await
+        .unwrap();
+    let missing = problem(missing, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(missing["errors"][0]["field"], "refresh_token");
+    // None of it cost the real session anything.
+    assert!(refresh(&app, &pair.refresh).await.status().is_success());
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_at_once_and_is_idempotent() {
+    let app = spawn_app().await;
+    let pair = ada(&app).await;
+    let other = login_as(&app, "second device").await;
+
+    assert_eq!(
+        logout(&app, &pair.access).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        status_of_me(&app, &pair.access).await,
+        StatusCode::UNAUTHORIZED
+    );
+    problem(refresh(&app, &pair.refresh).await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(
+        logout(&app, &pair.access).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // Only that session ended.
+    assert_eq!(status_of_me(&app, &other.access).await, StatusCode::OK);
+    let anonymous = app.client.post(app.url("/logout")).send().await.unwrap();
+    problem(anonymous, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn a_user_lists_their_sessions_and_ends_one_or_all_others() {
+    let app = spawn_app().await;
+    let first = ada(&app).await;
+    let second = login_as(&app, "second device").await;
+    let third = login_as(&app, "third device").await;
+    let (_, bob) = app.signed_up("Bob").await;
+
+    let listed = sessions(&app, &first.access).await;
+    assert_eq!(listed.len(), 3);
+    let current: Vec<&Value> = listed.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["user_agent"], "first device");
+    for session in &listed {
+        assert_eq!(session["client_address"], "127.0.0.1");
+        assert!(session["created_at"].is_string() && session["last_used_at"].is_string());
+    }
+    let second_id = listed
+        .iter()
+        .find(|s| s["user_agent"] == "second device")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // Bob cannot end Ada's session, nor see it.
+    let path = format!("/users/me/sessions/{second_id}");
+    problem(delete(&app, &path, &bob).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(sessions(&app, &bob).await.len(), 1);
+    assert_eq!(status_of_me(&app, &second.access).await, StatusCode::OK);
+
+    assert_eq!(
+        delete(&app, &path, &first.access).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        status_of_me(&app, &second.access).await,
+        StatusCode::UNAUTHORIZED
+    );
+    problem(
+        delete(&app, &path, &first.access).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    assert_eq!(
+        delete(&app, "/users/me/sessions", &first.access)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        status_of_me(&app, &third.access).await,
+        StatusCode::UNAUTHORIZED
+    );
+    problem(
+        refresh(&app, &third.refresh).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(status_of_me(&app, &first.access).await, StatusCode::OK);
+    assert_eq!(sessions(&app, &first.access).await.len(), 1);
+    assert_eq!(status_of_me(&app, &bob).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_other_session() {
+    let app = spawn_app().await;
+    let here = ada(&app).await;
+    let elsewhere = login_as(&app, "stolen laptop").await;
+
+    let renamed = app
+        .client
+        .patch(app.url("/users/me"))
+        .bearer_auth(&elsewhere.access)
+        .json(&json!({"name": "Ada L."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), StatusCode::OK, "a rename revokes nothing");
+    assert_eq!(status_of_me(&app, &here.access).await, StatusCode::OK);
+
+    let changed = app
+        .client
+        .patch(app.url("/users/me"))
+        .bearer_auth(&here.access)
+        .json(&json!({"password": "a new horse", "current_password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(status_of_me(&app, &here.access).await, StatusCode::OK);
+    assert_eq!(
+        status_of_me(&app, &elsewhere.access).await,
+        StatusCode::UNAUTHORIZED
+    );
+    problem(
+        refresh(&app, &elsewhere.refresh).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let posted = app
+        .post_json(
+            "/posts",
+            &json!({"title": "Still here?", "content": "no"}),
+            Some(&elsewhere.access),
+        )
+        .await;
+    problem(posted, StatusCode::UNAUTHORIZED).await;
+    assert!(refresh(&app, &here.refresh).await.status().is_success());
+}
+
+#[tokio::test]
+async fn deleting_the_account_ends_every_session() {
+    let app = spawn_app().await;
+    let here = ada(&app).await;
+    let elsewhere = login_as(&app, "second device").await;
+    assert_eq!(
+        app.delete_me(&here.access, "correct horse").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    for pair in [&here, &elsewhere] {
+        assert_eq!(
+            status_of_me(&app, &pair.access).await,
+            StatusCode::UNAUTHORIZED
+        );
+        problem(refresh(&app, &pair.refresh).await, StatusCode::UNAUTHORIZED).await;
+    }
+}
