@@ -17,11 +17,6 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
         .with_issuer(&settings.jwt.issuer)
         .with_refresh_lifetime(settings.jwt.refresh_expire);
     let hasher = BcryptHasher::new(settings.bcrypt_cost)?;
-    let database = Database::connect(
-        &target.url(),
-        settings.database.pool_size,
-        settings.database.timeout,
-    )?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -33,6 +28,14 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
         shutdown_signal().context("listening for SIGINT and SIGTERM")?
     };
     let listener = bind(&settings.host, settings.port)?;
+    // The pool last: its threads start connecting at once, and a process
+    // that exits while libpq is mid-connect can trip an assertion in the
+    // Kerberos library libpq loads, a second, confusing line of output.
+    let database = Database::connect(
+        &target.url(),
+        settings.database.pool_size,
+        settings.database.timeout,
+    )?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
 
     let http = api::HttpSettings {
