@@ -37,18 +37,20 @@ pub(crate) struct PasswordForm {
 }
 
 /// The token request as JSON: `{email, password}`, or
-/// `{grant_type: "refresh_token", refresh_token}`.
+/// `{grant_type: "refresh_token", refresh_token}`. A `null` member is the
+/// same as an absent one, and the document says so (schemathesis found a
+/// `null` it called invalid being accepted).
 #[derive(Deserialize, ToSchema)]
 #[schema(as = LoginJson)]
 pub(crate) struct JsonCredentials {
     /// `password` (the default) or `refresh_token`.
-    #[schema(value_type = String, required = false, example = "password")]
+    #[schema(value_type = Option<String>, required = false, example = "password")]
     grant_type: Option<String>,
-    #[schema(value_type = String, required = false, format = Email, example = "ada@example.com")]
+    #[schema(value_type = Option<String>, required = false, format = Email, example = "ada@example.com")]
     email: Option<String>,
-    #[schema(value_type = String, required = false, format = Password, example = "correct horse")]
+    #[schema(value_type = Option<String>, required = false, format = Password, example = "correct horse")]
     password: Option<String>,
-    #[schema(value_type = String, required = false)]
+    #[schema(value_type = Option<String>, required = false)]
     refresh_token: Option<String>,
 }
 
