@@ -15,7 +15,7 @@ use domain::{DomainError, HealthCheck};
 
 use crate::InfraError;
 use errors::ServerWording;
-pub(crate) use errors::{CorruptRow, OptionalRow, db_error, one_line, violates};
+pub(crate) use errors::{CorruptRow, OptionalRow, acting_user_gone, db_error, one_line, violates};
 use gate::{Gate, PgManager, PgPool};
 use session::{LogPoolErrors, SessionSettings};
 pub(crate) use target::{describe_target, with_connect_timeout};

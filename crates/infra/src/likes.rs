@@ -13,7 +13,7 @@ use domain::{
 };
 
 use crate::Database;
-use crate::db::{CorruptRow, db_error, violates};
+use crate::db::{CorruptRow, acting_user_gone, db_error, violates};
 use crate::posts::{before, fetch_limit};
 use crate::schema::{likes, posts, users};
 
@@ -47,11 +47,8 @@ impl LikeRepository for PgLikeRepository {
                 .map_err(|error| {
                     if violates(&error, POST_EXISTS) {
                         DomainError::NotFound("post")
-                    } else if violates(&error, LIKER_EXISTS) {
-                        // The account was deleted after its token was checked.
-                        DomainError::InvalidToken
                     } else {
-                        db_error(error)
+                        acting_user_gone(error, LIKER_EXISTS)
                     }
                 })?
                 .ok_or(DomainError::NotFound("post"))

@@ -15,7 +15,7 @@ use domain::{
 };
 
 use crate::Database;
-use crate::db::{OptionalRow, db_error, violates};
+use crate::db::{OptionalRow, acting_user_gone, db_error};
 use crate::schema::{likes, posts, users};
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
 
@@ -70,14 +70,7 @@ impl PostRepository for PgPostRepository {
                             .filter(posts::id.eq(id))
                             .first(conn)
                     })
-                    .map_err(|error| {
-                        if violates(&error, AUTHOR_EXISTS) {
-                            // The account was deleted after its token was checked.
-                            DomainError::InvalidToken
-                        } else {
-                            db_error(error)
-                        }
-                    })?;
+                    .map_err(|error| acting_user_gone(error, AUTHOR_EXISTS))?;
                 into_view(row)
             })
             .await

@@ -16,7 +16,7 @@ use domain::{
 };
 
 use crate::Database;
-use crate::db::{OptionalRow, db_error, violates};
+use crate::db::{OptionalRow, acting_user_gone, db_error};
 use crate::schema::{refresh_tokens, sessions, users};
 use crate::users::rows::UserRow;
 
@@ -93,14 +93,8 @@ impl SessionRepository for PgSessionRepository {
                         .execute(conn)?;
                     Ok(SessionId::new(id))
                 })
-                .map_err(|error| {
-                    if violates(&error, USER_EXISTS) {
-                        // The account was deleted while its password was checked.
-                        DomainError::InvalidToken
-                    } else {
-                        db_error(error)
-                    }
-                })
+                // The account may be deleted while its password is checked.
+                .map_err(|error| acting_user_gone(error, USER_EXISTS))
             })
             .await
     }

@@ -146,6 +146,18 @@ impl<R> OptionalRow<R> for QueryResult<R> {
     }
 }
 
+/// `error`, unless it is the violation of `user_exists`, a foreign key to
+/// the acting user: then the account was deleted after the caller was
+/// authenticated, which for the caller is a token naming a user that no
+/// longer exists ([`DomainError::InvalidToken`]).
+pub(crate) fn acting_user_gone(error: Error, user_exists: &str) -> DomainError {
+    if violates(&error, user_exists) {
+        DomainError::InvalidToken
+    } else {
+        db_error(error)
+    }
+}
+
 /// Whether `error` is the violation of the named constraint (or unique index).
 pub(crate) fn violates(error: &Error, constraint: &str) -> bool {
     matches!(error, Error::DatabaseError(_, info) if info.constraint_name() == Some(constraint))
