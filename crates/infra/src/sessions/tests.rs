@@ -54,7 +54,7 @@ async fn a_session_for_a_vanished_user_is_an_invalid_token() {
         .create(new_session(UserId::new(999_999), 1))
         .await
         .unwrap_err();
-    assert!(matches!(error, DomainError::InvalidToken), "{error:?}");
+    assert!(matches!(error, DomainError::CallerGone), "{error:?}");
 }
 
 #[tokio::test]
