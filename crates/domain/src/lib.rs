@@ -11,7 +11,7 @@
 //! The crate knows nothing of HTTP, SQL, JWT libraries or an async runtime:
 //! ports are `async_trait` traits, and every use case holds them as
 //! `Arc<dyn Port>`. With the `mocks` feature, each port has a mockall mock
-//! (`MockUserRepository`, ...) for tests in other crates; [`async_trait`]
+//! (`MockUserRepository`, ...) for tests in other crates; [`macro@async_trait`]
 //! and, with `mocks`, `mockall` are re-exported so their versions match.
 //!
 //! Use cases that act for someone take a [`Caller`], which only

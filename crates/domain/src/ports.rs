@@ -8,7 +8,7 @@
 //! those two.
 //!
 //! # Implementing
-//! Implement them with [`crate::async_trait`], re-exported so the version
+//! Implement them with [`macro@crate::async_trait`], re-exported so the version
 //! matches; with the `mocks` feature each trait has a mockall mock
 //! (`MockUserRepository`, ...). The three repositories read one another's
 //! data (a [`PostView`] carries its author and `liked_by_me`), so they share
