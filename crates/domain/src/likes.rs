@@ -54,14 +54,19 @@ impl LikeService {
         })
     }
 
-    /// Idempotent, and always allowed on one's own like: a post that became
-    /// a draft after the caller liked it still lets them take the like
-    /// back, so there is no visibility check (the post's existence is all
-    /// that is needed).
+    /// Idempotent. One's own like can always be taken back, even after the
+    /// post became a draft; to anyone else, someone else's draft still does
+    /// not exist.
     ///
     /// # Errors
-    /// [`DomainError::NotFound`] for a missing post.
+    /// [`DomainError::NotFound`] for a missing post, or someone else's draft
+    /// the caller does not like.
     pub async fn unlike(&self, caller: &Caller, post: PostId) -> Result<LikeState, DomainError> {
+        let me = Some(caller.id());
+        match self.posts.find(post, me).await? {
+            Some(view) if view.post.is_visible_to(me) || view.liked_by_me => {}
+            _ => return Err(DomainError::NotFound(Entity::Post)),
+        }
         let like_count = self.likes.unlike(caller.id(), post).await?;
         Ok(LikeState {
             post_id: post,

@@ -162,6 +162,9 @@ async fn a_liker_can_unlike_a_post_that_became_a_draft() {
             .send()
     };
     assert_eq!(set_published(false).await.unwrap().status(), StatusCode::OK);
+    // To anyone who does not like it, the draft still does not exist.
+    let (_, cy) = app.signed_up("Cy").await;
+    assert_eq!(unlike(&app, post, &cy).await.0, StatusCode::NOT_FOUND);
 
     let (status, state) = unlike(&app, post, &bob).await;
     assert_eq!(status, StatusCode::OK);

@@ -14,6 +14,10 @@ const BOB: UserId = UserId::new(2);
 const POST: PostId = PostId::new(10);
 
 fn posts_returning(published: bool) -> MockPostRepository {
+    posts_returning_liked(published, false)
+}
+
+fn posts_returning_liked(published: bool, liked_by_me: bool) -> MockPostRepository {
     let mut posts = MockPostRepository::new();
     posts.expect_find().returning(move |id, _| {
         Ok(Some(PostView {
@@ -31,7 +35,7 @@ fn posts_returning(published: bool) -> MockPostRepository {
                 id: ALICE,
                 name: UserName::parse("Alice").unwrap(),
             },
-            liked_by_me: false,
+            liked_by_me,
         }))
     });
     posts
@@ -94,10 +98,10 @@ fn the_author_may_like_their_own_draft() {
 #[test]
 fn a_missing_post_is_not_found() {
     let mut likes = MockLikeRepository::new();
-    likes
-        .expect_unlike()
-        .returning(|_, _| Err(DomainError::NotFound(Entity::Post)));
-    let service = LikeService::new(Arc::new(MockPostRepository::new()), Arc::new(likes));
+    likes.expect_unlike().never();
+    let mut posts = MockPostRepository::new();
+    posts.expect_find().returning(|_, _| Ok(None));
+    let service = LikeService::new(Arc::new(posts), Arc::new(likes));
     assert!(matches!(
         block_on(service.unlike(&caller(BOB), POST)),
         Err(DomainError::NotFound(Entity::Post))
@@ -114,9 +118,24 @@ fn unlike_removes_ones_own_like_after_the_post_became_a_draft() {
         .with(eq(BOB), eq(POST))
         .times(1)
         .returning(|_, _| Ok(0));
-    let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
+    let service = LikeService::new(
+        Arc::new(posts_returning_liked(false, true)),
+        Arc::new(likes),
+    );
     let state = block_on(service.unlike(&caller(BOB), POST)).unwrap();
     assert_eq!((state.like_count, state.liked), (0, false));
+}
+
+/// Unliking is no way to learn that someone else's draft exists.
+#[test]
+fn unliking_someone_elses_draft_one_does_not_like_is_not_found() {
+    let mut likes = MockLikeRepository::new();
+    likes.expect_unlike().never();
+    let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
+    assert!(matches!(
+        block_on(service.unlike(&caller(BOB), POST)),
+        Err(DomainError::NotFound(Entity::Post))
+    ));
 }
 
 #[test]
