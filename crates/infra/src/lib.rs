@@ -20,6 +20,7 @@ mod fixture;
 mod likes;
 pub mod local_pg;
 pub mod migrations;
+mod paging;
 mod posts;
 mod schema;
 #[cfg(test)]
