@@ -6,8 +6,8 @@ use crate::local_pg::LocalPgError;
 #[derive(Debug, thiserror::Error)]
 pub enum InfraError {
     #[error(
-        "cannot connect to the database at {target}: {reason} (check DATABASE_URL and that the \
-         server is running)"
+        "cannot connect to the database at {target}: {reason} (is the server running? Check the database \
+         settings)"
     )]
     Connect { target: String, reason: String },
 
