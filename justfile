@@ -49,7 +49,7 @@ ci:
 
 # Rewrite docs/openapi.json from the code (the api crate's snapshot test compares them).
 openapi:
-    UPDATE_OPENAPI=1 cargo test --quiet -p api --test http openapi::the_committed_document_is_what_is_served
+    UPDATE_OPENAPI=1 cargo test --quiet -p agora-api --test http openapi::the_committed_document_is_what_is_served
 
 # Run the Postman collection with newman against a fresh server.
 postman *ARGS:

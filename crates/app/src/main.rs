@@ -1,12 +1,12 @@
 use std::{ffi::OsString, path::Path, process::ExitCode};
 
-use anyhow::Context;
-use app::{
+use agora::{
     cli::{Cli, Command},
     config::Config,
     database::DatabaseTarget,
     migrate, project, serve, telemetry,
 };
+use anyhow::Context;
 use clap::Parser;
 
 fn main() -> ExitCode {
