@@ -47,9 +47,11 @@ fn with_database(
     let target = DatabaseTarget::resolve(database, project_dir)?;
     target.ensure_schema_current()?;
     let (program, args) = command.split_first().context("no command given")?;
+    let url = target.url();
     let status = std::process::Command::new(program)
         .args(args)
-        .env("DATABASE_URL", target.url())
+        .envs(libpq_variables(&url))
+        .env("DATABASE_URL", url)
         .status()
         .with_context(|| format!("running {}", program.to_string_lossy()))?;
     Ok(ExitCode::from(
@@ -58,4 +60,37 @@ fn with_database(
             .and_then(|c| u8::try_from(c).ok())
             .unwrap_or(1),
     ))
+}
+
+/// PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE for `url`: psql,
+/// pg_dump and the like then need no arguments, and no shell to expand
+/// `$DATABASE_URL` after agora has set it.
+fn libpq_variables(url: &str) -> Vec<(&'static str, String)> {
+    let Ok(url) = url::Url::parse(url) else {
+        return Vec::new();
+    };
+    let decode = |part: &str| {
+        percent_encoding::percent_decode_str(part)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let host = url
+        .host_str()
+        .map(|h| decode(h.trim_start_matches('[').trim_end_matches(']')));
+    [
+        ("PGHOST", host),
+        ("PGPORT", url.port().map(|port| port.to_string())),
+        (
+            "PGUSER",
+            Some(decode(url.username())).filter(|user| !user.is_empty()),
+        ),
+        ("PGPASSWORD", url.password().map(decode)),
+        (
+            "PGDATABASE",
+            Some(decode(url.path().trim_start_matches('/'))).filter(|db| !db.is_empty()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name, value?)))
+    .collect()
 }
