@@ -6,8 +6,11 @@
 //! and trusts local connections as user `agora`. As root, it runs as the
 //! `postgres` system user, since initdb and pg_ctl refuse to run as root.
 //!
-//! A server this process started is stopped when the [`LocalPostgres`] drops,
-//! and by a watchdog child process if this process dies without dropping it.
+//! A throwaway server is stopped when its [`LocalPostgres`] drops, and by a
+//! watchdog child process if this process dies without dropping it. The dev
+//! server is shared by every process of the project that uses it (a server,
+//! `with-db`, `migrate`), each holding `users.lock` shared: whichever is the
+//! last to leave stops it, so none pulls the database from under another.
 
 mod binaries;
 mod cluster;
@@ -15,7 +18,7 @@ mod error;
 mod runner;
 mod watchdog;
 
-use std::fs::DirBuilder;
+use std::fs::{DirBuilder, File};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +44,8 @@ pub struct LocalPostgres {
     cluster: Cluster,
     port: u16,
     ownership: Ownership,
+    /// The dev cluster's `users.lock`, held shared while this value lives.
+    users: Option<File>,
 }
 
 #[derive(Debug)]
@@ -50,9 +55,8 @@ enum Ownership {
         watchdog: Option<Watchdog>,
         remove: Option<PathBuf>,
     },
-    /// Another process (an earlier `agora serve` still running) started it:
-    /// stopping it would pull the database from under that process, so we
-    /// use it and leave it running.
+    /// Another process of the project started it; we stop it only if we
+    /// are the last to use it.
     Reused,
 }
 
@@ -78,6 +82,9 @@ impl LocalPostgres {
             .canonicalize()
             .map_err(|reason| io_error("open the project directory", project_dir, reason))?;
         let base = dev_base_dir(&project_dir, runner)?;
+        // Taken before looking for a running server: one being stopped by
+        // its last user holds the lock exclusively until it is gone.
+        let users = join_users(&base.join("users.lock"))?;
         let cluster = Cluster {
             binaries,
             runner,
@@ -86,14 +93,16 @@ impl LocalPostgres {
             durability: Durability::Durable,
         };
         cluster.prepare()?;
-        let server = match cluster.running_port() {
+        let mut server = match cluster.running_port() {
             Some(port) => Self {
                 cluster,
                 port,
                 ownership: Ownership::Reused,
+                users: None,
             },
-            None => Self::init_and_start(cluster, None)?,
+            None => Self::init_and_start(cluster, None, Some(&base.join("users.lock")))?,
         };
+        server.users = Some(users);
         server.create_database(APP_DATABASE)?;
         Ok(server)
     }
@@ -135,14 +144,18 @@ impl LocalPostgres {
         };
         let started = cluster
             .prepare()
-            .and_then(|()| Self::init_and_start(cluster, Some(base.clone())));
+            .and_then(|()| Self::init_and_start(cluster, Some(base.clone()), None));
         if started.is_err() {
             let _ = std::fs::remove_dir_all(&base);
         }
         started
     }
 
-    fn init_and_start(cluster: Cluster, remove: Option<PathBuf>) -> Result<Self, LocalPgError> {
+    fn init_and_start(
+        cluster: Cluster,
+        remove: Option<PathBuf>,
+        users_lock: Option<&Path>,
+    ) -> Result<Self, LocalPgError> {
         if !cluster.is_initialized() {
             cluster.init()?;
         }
@@ -156,7 +169,7 @@ impl LocalPostgres {
         // A watchdog that failed to spawn leaves Drop as the only guard; the
         // server still works, so that is not worth refusing to start.
         let watchdog = guarded_pid.and_then(|pid| {
-            Watchdog::spawn(&cluster, pid, remove.as_deref())
+            Watchdog::spawn(&cluster, pid, remove.as_deref(), users_lock)
                 .inspect_err(|error| tracing::warn!(%error, "no watchdog for the local PostgreSQL"))
                 .ok()
         });
@@ -164,6 +177,7 @@ impl LocalPostgres {
             cluster,
             port,
             ownership: Ownership::Started { watchdog, remove },
+            users: None,
         })
     }
 
@@ -211,7 +225,7 @@ impl LocalPostgres {
     /// One line for the log: what runs where.
     pub fn describe(&self) -> String {
         let reused = match self.ownership {
-            Ownership::Reused => " (already running, left running at exit)",
+            Ownership::Reused => " (already running, shared: the last process using it stops it)",
             Ownership::Started { .. } => "",
         };
         format!(
@@ -250,17 +264,45 @@ impl LocalPostgres {
 
 impl Drop for LocalPostgres {
     fn drop(&mut self) {
-        let Ownership::Started { watchdog, remove } = &mut self.ownership else {
-            return;
-        };
-        let stopped_by_watchdog = watchdog.take().is_some_and(Watchdog::stop_now);
-        if !stopped_by_watchdog {
-            self.cluster.stop("fast");
-            if let Some(dir) = remove {
-                let _ = std::fs::remove_dir_all(dir);
+        // Only the last user of a shared dev server may stop it; the lock,
+        // now exclusive, is held until the server is down.
+        let users = self.users.take();
+        let last = users.as_ref().is_none_or(|users| users.try_lock().is_ok());
+        match &mut self.ownership {
+            Ownership::Started { watchdog, .. } if !last => {
+                watchdog.take().map(Watchdog::leave);
             }
+            Ownership::Started { watchdog, remove } => {
+                let stopped_by_watchdog = watchdog.take().is_some_and(Watchdog::stop_now);
+                if !stopped_by_watchdog {
+                    self.cluster.stop("fast");
+                    if let Some(dir) = remove {
+                        let _ = std::fs::remove_dir_all(dir);
+                    }
+                }
+            }
+            Ownership::Reused if last => {
+                self.cluster.stop("fast");
+            }
+            Ownership::Reused => {}
         }
+        drop(users);
     }
+}
+
+/// Opens the dev cluster's users lock and holds it shared: one more process
+/// using the server.
+fn join_users(path: &Path) -> Result<File, LocalPgError> {
+    let users = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|reason| io_error("open", path, reason))?;
+    users
+        .lock_shared()
+        .map_err(|reason| io_error("lock", path, reason))?;
+    Ok(users)
 }
 
 /// `<project>/.data`, unless we are root and the postgres user cannot reach

@@ -96,7 +96,7 @@ fn dev_cluster_keeps_its_data_across_restarts_and_stops_with_its_owner() {
 }
 
 #[test]
-fn a_dev_server_already_running_is_reused_and_left_to_its_owner() {
+fn a_dev_server_already_running_is_shared_and_the_last_user_stops_it() {
     let project = open_project_dir();
     let owner = LocalPostgres::start_dev(project.path()).unwrap();
     let guest = LocalPostgres::start_dev(project.path()).unwrap();
@@ -115,9 +115,30 @@ fn a_dev_server_already_running_is_reused_and_left_to_its_owner() {
     assert_stopped(port, &data_dir);
 }
 
+/// Issue 8's scenario: `agora with-db -- sleep 8` starts the server, `agora
+/// serve` starts while it runs and borrows it, then the first one exits.
+#[test]
+fn the_process_that_started_the_dev_server_leaves_it_to_one_still_using_it() {
+    let project = open_project_dir();
+    let with_db = LocalPostgres::start_dev(project.path()).unwrap();
+    let serve = LocalPostgres::start_dev(project.path()).unwrap();
+    let (port, data_dir) = (serve.port(), serve.data_dir().to_owned());
+
+    drop(with_db);
+    let mut conn = PgConnection::establish(&serve.url()).expect("the server lost its database");
+    diesel::sql_query("SELECT 1").execute(&mut conn).unwrap();
+    drop(conn);
+
+    drop(serve);
+    assert_stopped(port, &data_dir);
+}
+
 #[test]
 fn as_root_a_project_the_postgres_user_cannot_reach_uses_var_tmp() {
     if !is_root() {
+        eprintln!(
+            "SKIPPED as_root_a_project_the_postgres_user_cannot_reach_uses_var_tmp: needs root"
+        );
         return;
     }
     // Like a checkout under a mode-700 home directory.
