@@ -10,7 +10,7 @@ use crate::config::DatabaseUrl;
 pub enum DatabaseTarget {
     Configured(DatabaseUrl),
     #[cfg(feature = "devdb")]
-    Local(infra::local_pg::LocalPostgres),
+    Local(devdb::LocalPostgres),
 }
 
 impl DatabaseTarget {
@@ -31,7 +31,7 @@ impl DatabaseTarget {
 
     #[cfg(feature = "devdb")]
     fn local(project_dir: &Path) -> anyhow::Result<Self> {
-        let local = infra::local_pg::LocalPostgres::start_dev(project_dir)?;
+        let local = devdb::LocalPostgres::start_dev(project_dir)?;
         tracing::info!("using local {}", local.describe());
         Ok(Self::Local(local))
     }

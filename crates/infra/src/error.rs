@@ -1,5 +1,3 @@
-use crate::local_pg::LocalPgError;
-
 /// Failures of infrastructure set-up (connecting, migrating), as opposed to
 /// the [`domain::DomainError`]s that repositories return. Each message is one
 /// line that names the problem and, where there is one, the fix.
@@ -25,7 +23,4 @@ pub enum InfraError {
          run the build that applied it, or a newer one"
     )]
     UnknownMigration { version: String },
-
-    #[error(transparent)]
-    LocalPg(#[from] LocalPgError),
 }

@@ -1,4 +1,4 @@
-//! A project-local PostgreSQL, started from the machine's server binaries:
+//! Development only: a project-local PostgreSQL, started from the machine's server binaries:
 //! for `cargo run` without `DATABASE_URL` (a durable dev cluster) and for tests
 //! (a throwaway cluster per test process).
 //!
@@ -26,7 +26,6 @@ use diesel::prelude::*;
 
 pub use error::LocalPgError;
 
-use crate::catalog::pg_database;
 use binaries::{DEBIAN_ROOT, PgBinaries};
 use cluster::{Cluster, Durability, io_error};
 use runner::Runner;
@@ -109,19 +108,16 @@ impl LocalPostgres {
 
     /// Starts a fresh cluster under the system temp directory, tuned for speed
     /// over durability, deleted when it stops.
-    #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn start_throwaway() -> Result<Self, LocalPgError> {
+    pub fn start_throwaway() -> Result<Self, LocalPgError> {
         Self::start_temporary(Durability::Throwaway)
     }
 
     /// A fresh cluster under the system temp directory that keeps every
     /// commit through a crash, deleted when it stops.
-    #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn start_crash_safe() -> Result<Self, LocalPgError> {
+    pub fn start_crash_safe() -> Result<Self, LocalPgError> {
         Self::start_temporary(Durability::Durable)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     fn start_temporary(durability: Durability) -> Result<Self, LocalPgError> {
         let binaries =
             PgBinaries::discover(std::env::var_os("PATH").as_deref(), Path::new(DEBIAN_ROOT))?;
@@ -183,14 +179,12 @@ impl LocalPostgres {
 
     /// Stops the server as a crash would (`pg_ctl -m immediate`): for tests
     /// of what clients see while the database is gone.
-    #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn crash(&self) -> bool {
+    pub fn crash(&self) -> bool {
         self.cluster.stop("immediate")
     }
 
     /// Starts the server again on its port after [`LocalPostgres::crash`].
-    #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn restart(&self) -> Result<(), LocalPgError> {
+    pub fn restart(&self) -> Result<(), LocalPgError> {
         self.cluster
             .start_on(self.port)?
             .map_err(|failure| LocalPgError::Start {
@@ -208,7 +202,7 @@ impl LocalPostgres {
         self.url_for(APP_DATABASE)
     }
 
-    pub(crate) fn url_for(&self, database: &str) -> String {
+    pub fn url_for(&self, database: &str) -> String {
         format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port)
     }
 
@@ -236,19 +230,20 @@ impl LocalPostgres {
         )
     }
 
-    pub(crate) fn create_database(&self, name: &str) -> Result<(), LocalPgError> {
+    pub fn create_database(&self, name: &str) -> Result<(), LocalPgError> {
         let failed = |reason: String| LocalPgError::CreateDatabase {
             database: name.to_owned(),
             port: self.port,
-            reason: crate::db::one_line(&reason),
+            reason: reason.trim().replace('\n', "; "),
         };
         let mut conn = PgConnection::establish(&self.url_for("postgres"))
             .map_err(|e| failed(e.to_string()))?;
+        // A SELECT's "affected rows" are the rows it found.
         let exists = |conn: &mut PgConnection| {
-            diesel::select(diesel::dsl::exists(
-                pg_database::table.filter(pg_database::datname.eq(name)),
-            ))
-            .get_result::<bool>(conn)
+            diesel::sql_query("SELECT 1 FROM pg_database WHERE datname = $1")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .execute(conn)
+                .map(|rows| rows > 0)
         };
         if exists(&mut conn).map_err(|e| failed(e.to_string()))? {
             return Ok(());
@@ -349,8 +344,10 @@ fn create_shared_dir(dir: &Path) -> Result<(), LocalPgError> {
     Ok(())
 }
 
-/// FNV-1a folded to 32 bits: stable across Rust releases, unlike `DefaultHasher`.
-fn short_hash(bytes: &[u8]) -> u32 {
+/// FNV-1a folded to 32 bits: the same in every build and Rust release
+/// (unlike `DefaultHasher`), for names that must stay put across runs. The
+/// one hash helper of the development tooling; too small for a crate.
+pub fn short_hash(bytes: &[u8]) -> u32 {
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
     });
