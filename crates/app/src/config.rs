@@ -108,7 +108,17 @@ impl Config {
                 figment,
                 problems: Vec::new(),
             }),
-            Err(error) => Err(ConfigError(sources::type_problems(&figment, error))),
+            Err(error) => match sources::type_problems(&figment, error) {
+                (problems, Some(repaired)) => match repaired.extract_lossy::<Settings>() {
+                    Ok(settings) => Ok(Self {
+                        settings,
+                        figment,
+                        problems,
+                    }),
+                    Err(_) => Err(ConfigError(problems)),
+                },
+                (problems, None) => Err(ConfigError(problems)),
+            },
         }
     }
 

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use figment::providers::{Format, Serialized, Toml};
-use figment::value::{Dict, Map, Value};
+use figment::value::{Dict, Empty, Map, Tag, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 
 use super::{ConfigError, DEFAULTS, Settings};
@@ -82,9 +82,14 @@ fn dotenv(path: &Path) -> Result<Strings, ConfigError> {
     }
 }
 
-/// Every key of the wrong type, each tried alone over the defaults; or the
+/// Every key of the wrong type, each tried alone over the defaults, and the
+/// figment with each of them back at its default (or unset), so that the
+/// constructors can still find the other problems; or, with no figment, the
 /// files that could not be read at all.
-pub(super) fn type_problems(figment: &Figment, error: figment::Error) -> Vec<String> {
+pub(super) fn type_problems(
+    figment: &Figment,
+    error: figment::Error,
+) -> (Vec<String>, Option<Figment>) {
     let unreadable: Vec<String> = error
         .into_iter()
         .filter(|error| error.path.is_empty())
@@ -95,22 +100,30 @@ pub(super) fn type_problems(figment: &Figment, error: figment::Error) -> Vec<Str
         })
         .collect();
     if !unreadable.is_empty() {
-        return unreadable;
+        return (unreadable, None);
     }
     let data = figment.data().unwrap_or_default();
     let keys = data.get(&Profile::Default).into_iter().flat_map(Dict::iter);
-    keys.filter_map(|(key, value)| {
-        let alone = Figment::from(defaults()).merge(Serialized::default(key, value));
-        let error = alone.extract_lossy::<Settings>().err()?;
-        let what = if SECRET_KEYS.contains(&key.as_str()) {
-            "must be a string".to_owned()
-        } else {
-            error.kind.to_string()
-        };
-        let env = key.to_ascii_uppercase();
-        Some(format!("{env} ({}): {what}", describe(figment, &env)))
-    })
-    .collect()
+    let mut repaired = figment.clone();
+    let problems = keys
+        .filter_map(|(key, value)| {
+            let alone = Figment::from(defaults()).merge(Serialized::default(key, value));
+            let error = alone.extract_lossy::<Settings>().err()?;
+            let default = defaults().values.get(key).cloned();
+            let unset = Value::Empty(Tag::Default, Empty::None);
+            repaired = repaired
+                .clone()
+                .merge(Serialized::default(key, default.unwrap_or(unset)));
+            let what = if SECRET_KEYS.contains(&key.as_str()) {
+                "must be a string".to_owned()
+            } else {
+                error.kind.to_string()
+            };
+            let env = key.to_ascii_uppercase();
+            Some(format!("{env} ({}): {what}", describe(figment, &env)))
+        })
+        .collect();
+    (problems, Some(repaired))
 }
 
 /// `from environment variable PORT`, `from agora.toml`, or `not set`.

@@ -186,6 +186,29 @@ fn every_problem_is_reported_at_once_with_its_source() {
 }
 
 #[test]
+fn type_problems_and_constructor_problems_come_together() {
+    jailed(|jail| {
+        jail.set_env("PORT", "eighty");
+        jail.set_env("DB_PORT", "x");
+        jail.set_env("BCRYPT_COST", "99");
+        let lines = problems();
+        let keys: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
+        assert_eq!(
+            keys,
+            [
+                "DB_PORT",
+                "PORT",
+                "DB_USER",
+                "DB_HOST",
+                "DB_NAME",
+                "BCRYPT_COST"
+            ],
+            "{lines:?}"
+        );
+    });
+}
+
+#[test]
 fn valid_edges_and_lists_are_accepted() {
     jailed(|jail| {
         jail.set_env("BCRYPT_COST", "4");
