@@ -158,7 +158,8 @@ impl Config {
     }
 
     /// The JWT secret, or in development a random one for this run
-    /// (tokens then die with the process). Production must set one.
+    /// (tokens then die with the process: the server warns once it starts).
+    /// Production must set one.
     pub fn jwt_secret(&mut self) -> Option<SecretString> {
         if let Some(secret) = &self.settings.jwt_secret {
             return Some(secret.clone());
@@ -172,9 +173,6 @@ impl Config {
         }
         let mut bytes = [0u8; 32];
         self.check("JWT_SECRET", getrandom::fill(&mut bytes))?;
-        tracing::warn!(
-            "JWT_SECRET is not set: using a random one for this run (development profile), so tokens will not survive a restart"
-        );
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         Some(hex.into())
     }

@@ -84,6 +84,11 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
 /// SIGINT/SIGTERM; in-flight requests finish before the local database stops.
 pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
     let parts = parts(&mut config)?;
+    if config.settings.jwt_secret.is_none() {
+        tracing::warn!(
+            "JWT_SECRET is not set: using a random one for this run (development profile), so tokens will not survive a restart"
+        );
+    }
     let settings = &config.settings;
     let target = DatabaseTarget::resolve(parts.database, project_dir)?;
     target.ensure_schema_current()?;
