@@ -49,6 +49,8 @@ pub struct DatabaseSettings {
     pub pool_size: u32,
     /// How long a request waits for a pooled connection.
     pub timeout: Duration,
+    /// Off behind a pooler in transaction mode.
+    pub prepared_statements: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +106,7 @@ impl Settings {
                     raw.database_timeout_seconds,
                     1..=86_400,
                 )?),
+                prepared_statements: raw.database_prepared_statements,
             },
             jwt: JwtSettings {
                 secret: check.jwt_secret(raw.jwt_secret)?,

@@ -3,7 +3,7 @@ use std::{io, net::TcpListener, path::Path};
 use anyhow::{Context, bail};
 use auth::{BcryptHasher, JwtTokenService};
 use domain::ThrottlePolicy;
-use infra::Database;
+use infra::{Database, PoolSettings};
 
 use crate::{config::Settings, database::DatabaseTarget, wiring};
 
@@ -33,8 +33,10 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
     // Kerberos library libpq loads, a second, confusing line of output.
     let database = Database::connect(
         &target.url(),
-        settings.database.pool_size,
-        settings.database.timeout,
+        PoolSettings {
+            prepared_statements: settings.database.prepared_statements,
+            ..PoolSettings::new(settings.database.pool_size, settings.database.timeout)
+        },
     )?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
 

@@ -58,6 +58,11 @@ pub(super) const DATABASE_TIMEOUT_SECONDS: Key = key(
     "DATABASE_TIMEOUT_SECONDS",
     "an integer number of seconds 1..=86400",
 );
+pub(super) const DATABASE_PREPARED_STATEMENTS: Key = key(
+    "database_prepared_statements",
+    "DATABASE_PREPARED_STATEMENTS",
+    "true, or false behind a pooler in transaction mode such as PgBouncer",
+);
 pub(super) const JWT_SECRET: Key =
     secret("jwt_secret", "JWT_SECRET", "a string of at least 32 bytes");
 pub(super) const JWT_EXPIRE_MINUTES: Key = key(
@@ -103,7 +108,7 @@ pub(super) const RUST_LOG: Key = key(
     "a log filter like info or agora=debug,actix_web=info",
 );
 
-pub(super) const ALL: [Key; 20] = [
+pub(super) const ALL: [Key; 21] = [
     DATABASE_URL,
     DB_DRIVER,
     DB_USER,
@@ -113,6 +118,7 @@ pub(super) const ALL: [Key; 20] = [
     DB_NAME,
     DATABASE_POOL_SIZE,
     DATABASE_TIMEOUT_SECONDS,
+    DATABASE_PREPARED_STATEMENTS,
     JWT_SECRET,
     JWT_EXPIRE_MINUTES,
     JWT_ISSUER,

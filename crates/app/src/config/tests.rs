@@ -40,6 +40,7 @@ fn defaults_apply_with_no_configuration_at_all() {
         assert_eq!(settings.database.url, None);
         assert_eq!(settings.database.pool_size, 16);
         assert_eq!(settings.database.timeout, Duration::from_secs(5));
+        assert!(settings.database.prepared_statements);
         assert_eq!(settings.jwt.secret, None);
         assert_eq!(settings.jwt.expire, Duration::from_secs(30 * 60));
         assert_eq!(settings.bcrypt_cost, 12);
@@ -226,7 +227,9 @@ fn valid_edges_are_accepted() {
         jail.set_env("JWT_EXPIRE_MINUTES", "1");
         jail.set_env("JWT_SECRET", "x".repeat(32));
         jail.set_env("HOST", "::");
+        jail.set_env("DATABASE_PREPARED_STATEMENTS", "false");
         let settings = load();
+        assert!(!settings.database.prepared_statements);
         assert_eq!(settings.bcrypt_cost, 4);
         assert_eq!(settings.port, 0);
         assert_eq!(settings.jwt.expire, Duration::from_secs(60));

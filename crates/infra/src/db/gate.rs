@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use diesel::PgConnection;
+use diesel::connection::{CacheSize, Connection};
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use domain::DomainError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -25,25 +26,35 @@ pub(crate) struct PgConn {
     lost: bool,
 }
 
-/// diesel's connection manager, plus the `lost` mark it cannot know about:
-/// diesel only reports a connection broken when its transaction manager is.
+/// diesel's connection manager, plus the `lost` mark it cannot know about
+/// (diesel only reports a connection broken when its transaction manager
+/// is), and whether new connections keep prepared statements.
 #[derive(Debug)]
-pub(crate) struct PgManager(pub(super) diesel::r2d2::ConnectionManager<PgConnection>);
+pub(crate) struct PgManager {
+    pub(super) manager: diesel::r2d2::ConnectionManager<PgConnection>,
+    pub(super) prepared_statements: bool,
+}
 
 impl ManageConnection for PgManager {
     type Connection = PgConn;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<PgConn, Self::Error> {
-        self.0.connect().map(|conn| PgConn { conn, lost: false })
+        let mut conn = self.manager.connect()?;
+        if !self.prepared_statements {
+            // Unnamed statements: nothing outlives the statement on the
+            // server connection a pooler lends for one transaction.
+            conn.set_prepared_statement_cache_size(CacheSize::Disabled);
+        }
+        Ok(PgConn { conn, lost: false })
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> Result<(), Self::Error> {
-        self.0.is_valid(&mut conn.conn)
+        self.manager.is_valid(&mut conn.conn)
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
-        conn.lost || self.0.has_broken(&mut conn.conn)
+        conn.lost || self.manager.has_broken(&mut conn.conn)
     }
 }
 
