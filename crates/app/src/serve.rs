@@ -5,7 +5,7 @@ use auth::{BcryptHasher, JwtTokenService};
 use domain::ThrottlePolicy;
 use infra::{Database, PoolSettings};
 
-use crate::{config::Settings, database::DatabaseTarget, wiring};
+use crate::{config::Settings, database::DatabaseTarget, metrics, wiring};
 
 /// Starts (or finds) the database, checks its schema, and serves until
 /// SIGINT/SIGTERM; in-flight requests finish before the local database stops.
@@ -45,6 +45,7 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
         body_timeout: settings.body_timeout,
         max_connections: connection_budget(settings.database.pool_size),
         trusted_proxies: settings.trusted_proxies.clone(),
+        metrics: Some(metrics::install(&database)?),
         ..api::HttpSettings::default()
     };
     runtime.block_on(async move {

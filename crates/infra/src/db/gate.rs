@@ -80,6 +80,8 @@ pub(super) struct Gate {
     /// statement that succeeds.
     down: AtomicBool,
     busiest: AtomicUsize,
+    /// Requests waiting for a permit right now.
+    waiting: AtomicUsize,
     wording: ServerWording,
 }
 
@@ -101,6 +103,7 @@ impl Gate {
             checkout_timeout,
             down: AtomicBool::new(false),
             busiest: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
             wording,
         }
     }
@@ -116,6 +119,11 @@ impl Gate {
                 .try_acquire_owned()
                 .map_err(|_| unavailable(NoConnection::Down))?
         } else {
+            self.waiting.fetch_add(1, Ordering::Relaxed);
+            // Counted down however the wait ends, the request's cancellation included.
+            let _waited = scopeguard::guard((), |()| {
+                self.waiting.fetch_sub(1, Ordering::Relaxed);
+            });
             tokio::time::timeout(self.checkout_timeout, self.permits.clone().acquire_owned())
                 .await
                 .map_err(|_| unavailable(NoConnection::Busy(self.checkout_timeout)))?
@@ -202,6 +210,10 @@ impl Gate {
 
     pub(super) fn in_use(&self) -> usize {
         self.size - self.permits.available_permits()
+    }
+
+    pub(super) fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 }
 
