@@ -65,6 +65,10 @@ postman *ARGS:
 docs-in-browser:
     scripts/check-docs-in-browser
 
+# The whole topology on this machine: primary, replica, PgBouncers, two agora, HAProxy. `just cluster down` stops it.
+cluster *ARGS:
+    scripts/cluster {{ARGS}}
+
 # Fuzz the API against its OpenAPI document with schemathesis, on a fresh server.
 fuzz-api *ARGS:
     scripts/fuzz-api "$@"

@@ -14,12 +14,13 @@ use crate::{
     client::TrustedProxies,
     handlers::{docs::ApiDocs, health::Readiness},
     middleware::{
-        BodyDeadline, body_deadline, catch_panic, cors, problem_fallback, request_context,
+        BodyDeadline, body_deadline, catch_panic, cors, problem_fallback, record_metrics,
+        request_context,
     },
     openapi::ApiDoc,
     rejections,
     routes::{no_route, routes},
-    settings::{HttpSettings, InvalidOrigin},
+    settings::{HttpSettings, InvalidOrigin, MetricsText},
 };
 
 /// The use cases the HTTP adapter calls, built by the composition root.
@@ -41,6 +42,7 @@ pub struct HttpApp {
     readiness: Data<Readiness>,
     docs: Data<ApiDocs>,
     body_deadline: Data<BodyDeadline>,
+    metrics: Option<Data<MetricsText>>,
     cors_origins: Arc<[String]>,
 }
 
@@ -59,6 +61,7 @@ impl HttpApp {
             }),
             docs: Data::new(ApiDocs::new(ApiDoc::openapi())),
             body_deadline: Data::new(BodyDeadline(settings.body_timeout)),
+            metrics: settings.metrics.map(Data::new),
             cors_origins,
         })
     }
@@ -76,6 +79,7 @@ impl HttpApp {
             InitError = (),
         > + use<>,
     > {
+        let metrics = self.metrics.clone();
         App::new()
             .app_data(self.accounts.clone())
             .app_data(self.posts.clone())
@@ -84,6 +88,11 @@ impl HttpApp {
             .app_data(self.readiness.clone())
             .app_data(self.docs.clone())
             .app_data(self.body_deadline.clone())
+            .configure(|config| {
+                if let Some(metrics) = metrics {
+                    config.app_data(metrics);
+                }
+            })
             .app_data(rejections::json_config())
             .app_data(rejections::form_config())
             .app_data(rejections::payload_config())
@@ -98,6 +107,7 @@ impl HttpApp {
                 cors(&self.cors_origins),
             ))
             .wrap(from_fn(problem_fallback))
+            .wrap(from_fn(record_metrics))
             .wrap(from_fn(request_context))
     }
 }

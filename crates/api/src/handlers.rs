@@ -4,6 +4,7 @@ pub(crate) mod docs;
 pub(crate) mod health;
 pub(crate) mod likes;
 pub(crate) mod login;
+pub(crate) mod metrics;
 pub(crate) mod posts;
 pub(crate) mod sessions;
 pub(crate) mod users;

@@ -20,4 +20,4 @@ mod settings;
 
 pub use app::{HttpApp, Services, server};
 pub use client::{InvalidProxy, parse_trusted_proxy};
-pub use settings::{HttpSettings, InvalidOrigin, normalise_origin};
+pub use settings::{HttpSettings, InvalidOrigin, MetricsText, normalise_origin};

@@ -1,11 +1,13 @@
 //! Cross-cutting request handling, outermost first: request id, access log
-//! and the headers of every response; problem+json for any error response;
+//! and the headers of every response; request metrics; problem+json for any
+//! error response;
 //! CORS; a 500 for a panic; the body deadline. On `/login` alone, OAuth2's
 //! error members on its refusals.
 
 mod body_deadline;
 mod catch_panic;
 mod cors;
+mod metrics;
 mod problem_fallback;
 mod request_context;
 mod token_endpoint;
@@ -13,6 +15,7 @@ mod token_endpoint;
 pub(crate) use body_deadline::{BodyDeadline, body_deadline};
 pub(crate) use catch_panic::catch_panic;
 pub(crate) use cors::cors;
+pub(crate) use metrics::record_metrics;
 pub(crate) use problem_fallback::problem_fallback;
 pub(crate) use request_context::request_context;
 pub(crate) use token_endpoint::token_endpoint_errors;

@@ -17,7 +17,7 @@ use crate::{
         LikerPage, NewPostBody, PasswordForm, PatchPostBody, PostBody, PostPage, ProfileBody,
         RegisterBody, ReplacePostBody, SessionBody, TokenBody, TokenType, UpdateAccountBody,
     },
-    handlers::{health, likes, login, posts, sessions, users},
+    handlers::{health, likes, login, metrics, posts, sessions, users},
     openapi::modifiers::{
         CommonResponses, EmptyQueryValues, ParameterDescriptions, SecuritySchemes,
     },
@@ -58,6 +58,7 @@ use crate::{
         likes::likers,
         health::live,
         health::ready,
+        metrics::metrics,
     ),
     components(
         schemas(

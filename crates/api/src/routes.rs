@@ -9,7 +9,7 @@ use actix_web::{
 
 use crate::{
     error::ApiError,
-    handlers::{docs, health, likes, login, posts, sessions, users},
+    handlers::{docs, health, likes, login, metrics, posts, sessions, users},
     middleware,
 };
 
@@ -75,6 +75,7 @@ pub(crate) fn routes(config: &mut ServiceConfig) {
             [(M::GET, web::to(likes::likers))],
         ))
         .service(resource("/health/live", [(M::GET, web::to(health::live))]))
+        .service(resource("/metrics", [(M::GET, web::to(metrics::metrics))]))
         .service(resource(
             "/health/ready",
             [(M::GET, web::to(health::ready))],

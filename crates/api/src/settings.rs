@@ -1,4 +1,4 @@
-use std::time::Duration;
+use std::{fmt, sync::Arc, time::Duration};
 
 use actix_web::http::Uri;
 use ipnet::IpNet;
@@ -23,6 +23,19 @@ pub struct HttpSettings {
     pub max_connections: usize,
     /// Server workers (threads running the event loops); at least 1.
     pub workers: usize,
+    /// What `GET /metrics` answers; `None`: a 404 there.
+    pub metrics: Option<MetricsText>,
+}
+
+/// Renders the process's metrics in the Prometheus text format, fresh for
+/// each scrape. The binary builds it around the recorder it installs.
+#[derive(Clone)]
+pub struct MetricsText(pub Arc<dyn Fn() -> String + Send + Sync>);
+
+impl fmt::Debug for MetricsText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MetricsText")
+    }
 }
 
 impl Default for HttpSettings {
@@ -34,6 +47,7 @@ impl Default for HttpSettings {
             body_timeout: Duration::from_secs(10),
             max_connections: 25_000,
             workers: std::thread::available_parallelism().map_or(1, usize::from),
+            metrics: None,
         }
     }
 }

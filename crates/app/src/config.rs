@@ -46,6 +46,8 @@ pub struct Settings {
     pub db_name: Option<String>,
     pub database_pool_size: NonZeroU32,
     pub database_timeout_seconds: NonZeroU64,
+    /// Off behind a pooler in transaction mode (docs/deploy.md).
+    pub database_prepared_statements: bool,
     pub jwt_secret: Option<SecretString>,
     pub jwt_expire_minutes: u64,
     pub jwt_issuer: String,
@@ -61,9 +63,10 @@ pub struct Settings {
 }
 
 /// The lowest layer, in the environment's spelling.
-const DEFAULTS: [(&str, &str); 12] = [
+const DEFAULTS: [(&str, &str); 13] = [
     ("DATABASE_POOL_SIZE", "16"),
     ("DATABASE_TIMEOUT_SECONDS", "5"),
+    ("DATABASE_PREPARED_STATEMENTS", "true"),
     ("JWT_EXPIRE_MINUTES", "30"),
     ("JWT_ISSUER", "agora"),
     ("REFRESH_EXPIRE_DAYS", "30"),

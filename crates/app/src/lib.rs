@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod metrics;
 pub mod migrate;
 pub mod project;
 pub mod serve;

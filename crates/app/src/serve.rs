@@ -3,13 +3,13 @@ use std::{io, net::TcpListener, path::Path, time::Duration};
 use anyhow::{Context, bail};
 use auth::{AuthError, BcryptHasher, JwtTokenService};
 use domain::ThrottlePolicy;
-use infra::Database;
+use infra::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 
 use crate::{
     config::{self, Config, ConfigError, DatabaseUrl},
     database::DatabaseTarget,
-    wiring,
+    metrics, wiring,
 };
 
 /// What serving needs, each part built by its own constructor from the settings.
@@ -107,10 +107,13 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
     // that exits while libpq is mid-connect can trip an assertion in the
     // Kerberos library libpq loads, a second, confusing line of output.
     let pool_size = settings.database_pool_size.get();
+    let timeout = Duration::from_secs(settings.database_timeout_seconds.get());
     let database = Database::connect(
         &target.url(),
-        pool_size,
-        Duration::from_secs(settings.database_timeout_seconds.get()),
+        PoolSettings {
+            prepared_statements: settings.database_prepared_statements,
+            ..PoolSettings::new(pool_size, timeout)
+        },
     )
     .with_context(|| target.blame())?;
     let profile = config.profile();
@@ -118,6 +121,7 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
 
     let http = api::HttpSettings {
         max_connections: connection_budget(pool_size),
+        metrics: Some(metrics::install(&database)?),
         ..parts.http
     };
     let (hasher, tokens) = (parts.hasher, parts.tokens);

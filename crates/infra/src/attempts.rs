@@ -186,6 +186,8 @@ impl LoginAttempts for PgLoginAttempts {
         self.refusals
             .of(refusal.limit)
             .fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("agora_throttle_refusals_total", "limit" => refusal.limit.to_string())
+            .increment(1);
         tracing::info!(
             limit = %refusal.limit,
             email = %refusal.masked_email,

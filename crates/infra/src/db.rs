@@ -43,19 +43,48 @@ impl std::fmt::Debug for Database {
     }
 }
 
+/// How [`Database::connect`] sizes its pool and talks to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// At most this many connections.
+    pub size: u32,
+    /// A request that waits longer for a connection fails with
+    /// [`DomainError::Unavailable`].
+    pub checkout_timeout: Duration,
+    /// Whether diesel keeps named prepared statements on each connection.
+    /// Turn it off behind a pooler in transaction mode (PgBouncer before
+    /// 1.21): a server connection there serves many clients, and one client's
+    /// `__diesel_stmt_1` collides with another's. Off, every statement is
+    /// parsed and planned each time it runs.
+    pub prepared_statements: bool,
+}
+
+impl PoolSettings {
+    /// Prepared statements on: a direct connection to PostgreSQL.
+    pub fn new(size: u32, checkout_timeout: Duration) -> Self {
+        Self {
+            size,
+            checkout_timeout,
+            prepared_statements: true,
+        }
+    }
+}
+
 impl Database {
-    /// A pool of at most `pool_size` connections; a request that waits longer
-    /// than `checkout_timeout` for one fails with [`DomainError::Unavailable`],
-    /// and so does one that finds the database down, at once.
+    /// A pool of at most `settings.size` connections; a request that waits
+    /// longer than `settings.checkout_timeout` for one fails with
+    /// [`DomainError::Unavailable`], and so does one that finds the database
+    /// down, at once.
     ///
     /// Connects once before returning, so an unreachable database is an error
     /// here (one line, naming the host), not on the first request. A blocking
     /// call: use it at start-up.
-    pub fn connect(
-        url: &str,
-        pool_size: u32,
-        checkout_timeout: Duration,
-    ) -> Result<Self, InfraError> {
+    pub fn connect(url: &str, settings: PoolSettings) -> Result<Self, InfraError> {
+        let PoolSettings {
+            size: pool_size,
+            checkout_timeout,
+            prepared_statements,
+        } = settings;
         if pool_size == 0 {
             return Err(InfraError::PoolSettings("the pool size must be at least 1"));
         }
@@ -82,11 +111,39 @@ impl Database {
             .test_on_check_out(false)
             .connection_customizer(Box::new(SessionSettings))
             .error_handler(Box::new(LogPoolErrors))
-            .build_unchecked(PgManager(ConnectionManager::new(url)));
+            .build_unchecked(PgManager {
+                manager: ConnectionManager::new(url),
+                prepared_statements,
+            });
         Ok(Self {
             pool,
             gate: Arc::new(Gate::new(pool_size, checkout_timeout, wording)),
         })
+    }
+
+    /// Sets the pool's gauges in the `metrics` facade (labelled
+    /// `pool="primary"`): connections open and idle, the most allowed,
+    /// requests holding one and requests waiting. Cheap; call it before each
+    /// scrape.
+    pub fn record_pool_metrics(&self) {
+        const POOL: (&str, &str) = ("pool", "primary");
+        let state = self.pool.state();
+        let gauges = [
+            ("agora_db_pool_connections", f64::from(state.connections)),
+            (
+                "agora_db_pool_idle_connections",
+                f64::from(state.idle_connections),
+            ),
+            (
+                "agora_db_pool_max_connections",
+                f64::from(self.pool.max_size()),
+            ),
+            ("agora_db_pool_in_use", self.gate.in_use() as f64),
+            ("agora_db_pool_waiting", self.gate.waiting() as f64),
+        ];
+        for (name, value) in gauges {
+            metrics::gauge!(name, &[POOL]).set(value);
+        }
     }
 
     /// The most requests that have held a blocking thread for the database at

@@ -29,7 +29,7 @@ pub mod testing;
 mod users;
 
 pub use attempts::PgLoginAttempts;
-pub use db::{Database, PgHealthCheck};
+pub use db::{Database, PgHealthCheck, PoolSettings};
 pub use error::InfraError;
 pub use likes::PgLikeRepository;
 pub use posts::PgPostRepository;

@@ -4,6 +4,7 @@
 //! These functions block: they are for start-up and the `migrate` command,
 //! not for request handlers.
 
+use diesel::connection::CacheSize;
 use diesel::migration::{Migration, MigrationSource};
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -120,10 +121,14 @@ impl Session {
     fn open(db_url: &str) -> Result<Self, InfraError> {
         let target = describe_target(db_url);
         let url = with_connect_timeout(db_url, std::time::Duration::from_secs(5));
-        let conn = PgConnection::establish(&url).map_err(|error| InfraError::Connect {
+        let mut conn = PgConnection::establish(&url).map_err(|error| InfraError::Connect {
             target: target.clone(),
             reason: one_line(&error.to_string()),
         })?;
+        // A command runs a few statements once: caching them gains nothing,
+        // and the server's checks at start-up may pass through a pooler in
+        // transaction mode, where named statements collide.
+        conn.set_prepared_statement_cache_size(CacheSize::Disabled);
         Ok(Self { conn, target })
     }
 

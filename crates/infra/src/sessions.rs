@@ -97,6 +97,7 @@ impl SessionRepository for PgSessionRepository {
                 .map_err(|error| acting_user_gone(error, USER_EXISTS))
             })
             .await
+            .inspect(|_| metrics::counter!("agora_sessions_issued_total").increment(1))
     }
 
     async fn rotate(

@@ -18,7 +18,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
 
 use crate::catalog::pg_database;
-use crate::{Database, migrations};
+use crate::{Database, PoolSettings, migrations};
 use devdb::LocalPostgres;
 
 const POOL_SIZE: u32 = 4;
@@ -53,7 +53,7 @@ impl TestDatabase {
             panic!("test database: `{sql}` failed: {error}");
         }
         let url = with_database(&server.url, &name);
-        let database = Database::connect(&url, POOL_SIZE, CHECKOUT_TIMEOUT)
+        let database = Database::connect(&url, PoolSettings::new(POOL_SIZE, CHECKOUT_TIMEOUT))
             .unwrap_or_else(|error| panic!("test database: {error}"));
         Self {
             name,

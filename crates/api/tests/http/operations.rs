@@ -7,8 +7,8 @@ use actix_web::{
         StatusCode,
         header::{
             ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ALLOW, AUTHORIZATION,
-            CACHE_CONTROL, CONTENT_SECURITY_POLICY, ORIGIN, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS,
-            X_FRAME_OPTIONS,
+            CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ORIGIN, RETRY_AFTER,
+            X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
         },
     },
     test::TestRequest,
@@ -238,4 +238,30 @@ async fn invalid_cors_origins_are_refused_up_front() {
     };
     assert!(settings.validate().is_err());
     assert!(api::HttpApp::new(Mocks::default().services(), settings).is_err());
+}
+
+#[actix_web::test]
+async fn metrics_are_the_exporter_text_or_a_404_without_one() {
+    let request = || TestRequest::get().uri("/metrics");
+    problem(
+        send(Mocks::default(), request()).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    let settings = HttpSettings {
+        metrics: Some(api::MetricsText(std::sync::Arc::new(|| {
+            "agora_up 1\n".to_owned()
+        }))),
+        ..HttpSettings::default()
+    };
+    let response = send_with(Mocks::default().services(), settings, request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers().get(CONTENT_TYPE).unwrap();
+    let content_type = content_type.to_str().unwrap().to_owned();
+    assert!(
+        content_type.starts_with("text/plain; version=0.0.4"),
+        "{content_type}"
+    );
+    assert_eq!(actix_web::test::read_body(response).await, "agora_up 1\n");
 }

@@ -56,6 +56,7 @@ fn defaults_apply_with_no_configuration_at_all() {
         let s = &config.settings;
         assert_eq!(s.database_pool_size.get(), 16);
         assert_eq!(s.database_timeout_seconds.get(), 5);
+        assert!(s.database_prepared_statements);
         assert_eq!(
             (s.bcrypt_cost, s.host.as_str(), s.port),
             (12, "127.0.0.1", 8000)
@@ -216,12 +217,14 @@ fn valid_edges_and_lists_are_accepted() {
         jail.set_env("DATABASE_POOL_SIZE", "1");
         jail.set_env("JWT_EXPIRE_MINUTES", "1");
         jail.set_env("HOST", "::");
+        jail.set_env("DATABASE_PREPARED_STATEMENTS", "false");
         jail.set_env(
             "CORS_ALLOWED_ORIGINS",
             " https://a.example/ , ,http://localhost:3000,, ",
         );
         jail.set_env("TRUSTED_PROXIES", " 10.0.0.0/8, 2001:db8::1 ,");
         let mut config = load();
+        assert!(!config.settings.database_prepared_statements);
         let parts = crate::serve::parts(&mut config).unwrap();
         assert_eq!(
             parts.http.cors_allowed_origins,

@@ -9,7 +9,7 @@ use std::sync::{
 use std::time::{Duration, Instant};
 
 use infra::{
-    Database,
+    Database, PoolSettings,
     testing::{CrashableServer, TestDatabase},
 };
 use reqwest::{Client, StatusCode};
@@ -40,7 +40,11 @@ struct Tally {
 async fn crashes_of_the_database_get_honest_answers_and_lose_nothing_acknowledged() {
     // Its own server: the crashes must not touch the other tests' databases.
     let server = Arc::new(CrashableServer::start());
-    let database = Database::connect(&server.url(), POOL_SIZE, Duration::from_secs(2)).unwrap();
+    let database = Database::connect(
+        &server.url(),
+        PoolSettings::new(POOL_SIZE, Duration::from_secs(2)),
+    )
+    .unwrap();
     let app = spawn_app_on(
         database.clone(),
         unlimited_registrations(),

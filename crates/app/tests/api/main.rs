@@ -6,6 +6,7 @@
 mod faults;
 mod helpers;
 mod likes;
+mod metrics;
 mod posts;
 mod sessions;
 mod throttle;

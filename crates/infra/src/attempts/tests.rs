@@ -74,7 +74,11 @@ async fn two_instances_on_one_database_share_the_counters() {
     let first = PgLoginAttempts::new(db.database());
     // Its own pool, as another process would have.
     let second = PgLoginAttempts::new(
-        crate::Database::connect(db.url(), 2, Duration::from_secs(5)).unwrap(),
+        crate::Database::connect(
+            db.url(),
+            crate::PoolSettings::new(2, Duration::from_secs(5)),
+        )
+        .unwrap(),
     );
     first.add(vec![(key(1), HOUR)]).await.unwrap();
     second.add(vec![(key(1), HOUR)]).await.unwrap();

@@ -62,13 +62,18 @@ impl ServerWording {
         use diesel::RunQueryDsl;
         use diesel::connection::SimpleConnection;
         let mut wording = Self::default();
+        // In a transaction, with SET LOCAL: behind a pooler in transaction
+        // mode, a session-wide SET would stay on the server connection and
+        // cut short whichever client it serves next.
         let provoked = conn
-            .batch_execute("SET statement_timeout = 1")
+            .batch_execute("BEGIN; SET LOCAL statement_timeout = 1")
             .and_then(|()| diesel::sql_query("SELECT pg_sleep(0.05)").execute(conn));
         if let Err(Error::DatabaseError(DatabaseErrorKind::Unknown, info)) = provoked {
             wording.statement_timeout = info.message().to_owned();
         }
-        // The connection is discarded after start-up; nothing to restore.
+        if let Err(error) = conn.batch_execute("ROLLBACK") {
+            tracing::debug!(%error, "ending the probe's transaction");
+        }
         wording
     }
 }

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use diesel::PgConnection;
+use diesel::connection::{CacheSize, Connection};
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use domain::DomainError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -25,25 +26,35 @@ pub(crate) struct PgConn {
     lost: bool,
 }
 
-/// diesel's connection manager, plus the `lost` mark it cannot know about:
-/// diesel only reports a connection broken when its transaction manager is.
+/// diesel's connection manager, plus the `lost` mark it cannot know about
+/// (diesel only reports a connection broken when its transaction manager
+/// is), and whether new connections keep prepared statements.
 #[derive(Debug)]
-pub(crate) struct PgManager(pub(super) diesel::r2d2::ConnectionManager<PgConnection>);
+pub(crate) struct PgManager {
+    pub(super) manager: diesel::r2d2::ConnectionManager<PgConnection>,
+    pub(super) prepared_statements: bool,
+}
 
 impl ManageConnection for PgManager {
     type Connection = PgConn;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<PgConn, Self::Error> {
-        self.0.connect().map(|conn| PgConn { conn, lost: false })
+        let mut conn = self.manager.connect()?;
+        if !self.prepared_statements {
+            // Unnamed statements: nothing outlives the statement on the
+            // server connection a pooler lends for one transaction.
+            conn.set_prepared_statement_cache_size(CacheSize::Disabled);
+        }
+        Ok(PgConn { conn, lost: false })
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> Result<(), Self::Error> {
-        self.0.is_valid(&mut conn.conn)
+        self.manager.is_valid(&mut conn.conn)
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
-        conn.lost || self.0.has_broken(&mut conn.conn)
+        conn.lost || self.manager.has_broken(&mut conn.conn)
     }
 }
 
@@ -69,6 +80,8 @@ pub(super) struct Gate {
     /// statement that succeeds.
     down: AtomicBool,
     busiest: AtomicUsize,
+    /// Requests waiting for a permit right now.
+    waiting: AtomicUsize,
     wording: ServerWording,
 }
 
@@ -90,6 +103,7 @@ impl Gate {
             checkout_timeout,
             down: AtomicBool::new(false),
             busiest: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
             wording,
         }
     }
@@ -105,6 +119,11 @@ impl Gate {
                 .try_acquire_owned()
                 .map_err(|_| unavailable(NoConnection::Down))?
         } else {
+            self.waiting.fetch_add(1, Ordering::Relaxed);
+            // Counted down however the wait ends, the request's cancellation included.
+            let _waited = scopeguard::guard((), |()| {
+                self.waiting.fetch_sub(1, Ordering::Relaxed);
+            });
             tokio::time::timeout(self.checkout_timeout, self.permits.clone().acquire_owned())
                 .await
                 .map_err(|_| unavailable(NoConnection::Busy(self.checkout_timeout)))?
@@ -191,6 +210,10 @@ impl Gate {
 
     pub(super) fn in_use(&self) -> usize {
         self.size - self.permits.available_permits()
+    }
+
+    pub(super) fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 }
 

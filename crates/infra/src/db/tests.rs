@@ -12,7 +12,11 @@ async fn health_check_answers() {
 #[tokio::test]
 async fn a_pool_exhausted_past_its_timeout_is_unavailable() {
     let test_db = TestDatabase::new();
-    let db = Database::connect(test_db.url(), 1, Duration::from_millis(300)).unwrap();
+    let db = Database::connect(
+        test_db.url(),
+        PoolSettings::new(1, Duration::from_millis(300)),
+    )
+    .unwrap();
 
     let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
     let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
@@ -98,8 +102,7 @@ async fn every_connection_has_a_statement_timeout() {
 fn an_unreachable_database_is_a_one_line_start_up_error() {
     let error = Database::connect(
         "postgres://agora:hunter2@127.0.0.1:1/agora",
-        4,
-        Duration::from_secs(1),
+        PoolSettings::new(4, Duration::from_secs(1)),
     )
     .unwrap_err();
     let message = error.to_string();
@@ -113,11 +116,11 @@ fn an_unreachable_database_is_a_one_line_start_up_error() {
 fn pool_settings_are_checked_instead_of_panicking() {
     let url = "postgres://agora@127.0.0.1:1/agora";
     assert!(matches!(
-        Database::connect(url, 0, Duration::from_secs(1)),
+        Database::connect(url, PoolSettings::new(0, Duration::from_secs(1))),
         Err(InfraError::PoolSettings(_))
     ));
     assert!(matches!(
-        Database::connect(url, 1, Duration::ZERO),
+        Database::connect(url, PoolSettings::new(1, Duration::ZERO)),
         Err(InfraError::PoolSettings(_))
     ));
 }
@@ -171,7 +174,8 @@ async fn a_connection_killed_under_the_pool_is_discarded_not_lent_again() {
         pid: i32,
     }
     let test_db = TestDatabase::new();
-    let db = Database::connect(test_db.url(), 1, Duration::from_secs(2)).unwrap();
+    let db =
+        Database::connect(test_db.url(), PoolSettings::new(1, Duration::from_secs(2))).unwrap();
     let pid = |db: Database| async move {
         db.run_blocking(|conn| {
             diesel::sql_query("SELECT pg_backend_pid() AS pid")
@@ -182,7 +186,8 @@ async fn a_connection_killed_under_the_pool_is_discarded_not_lent_again() {
         .await
     };
     let first = pid(db.clone()).await.unwrap();
-    let other = Database::connect(test_db.url(), 1, Duration::from_secs(2)).unwrap();
+    let other =
+        Database::connect(test_db.url(), PoolSettings::new(1, Duration::from_secs(2))).unwrap();
     other
         .run_blocking(move |conn| {
             diesel::sql_query(format!("SELECT pg_terminate_backend({first})"))
@@ -200,4 +205,53 @@ async fn a_connection_killed_under_the_pool_is_discarded_not_lent_again() {
     // ...and the next one a new connection.
     let next = pid(db).await.unwrap();
     assert_ne!(next, first);
+}
+
+/// Named statements a connection holds after running a query twice: the
+/// query diesel caches, with prepared statements on; none with them off, as a
+/// pooler in transaction mode needs.
+async fn named_statements_after_a_query(prepared_statements: bool) -> i64 {
+    let test_db = TestDatabase::new();
+    let settings = PoolSettings {
+        prepared_statements,
+        ..PoolSettings::new(1, Duration::from_secs(2))
+    };
+    let db = Database::connect(test_db.url(), settings).unwrap();
+    db.run_blocking(|conn| {
+        use crate::schema::users;
+        for _ in 0..2 {
+            users::table
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(db_error)?;
+        }
+        // A raw query is never cached, so it counts only the query above.
+        diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT count(*) FROM pg_prepared_statements")
+            .get_result::<i64>(conn)
+            .map_err(db_error)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn prepared_statements_can_be_turned_off_for_a_pooler() {
+    assert!(named_statements_after_a_query(true).await >= 1);
+    assert_eq!(named_statements_after_a_query(false).await, 0);
+}
+
+/// The wording probe must leave no setting behind: behind a pooler in
+/// transaction mode its server connection serves other clients next.
+#[tokio::test]
+async fn learning_the_server_wording_leaves_the_session_as_it_was() {
+    let test_db = TestDatabase::new();
+    let mut conn = PgConnection::establish(test_db.url()).unwrap();
+    ServerWording::learn(&mut conn);
+    let timeout = diesel::dsl::sql::<diesel::sql_types::Text>("SHOW statement_timeout")
+        .get_result::<String>(&mut conn)
+        .unwrap();
+    assert_eq!(timeout, "0");
+    diesel::sql_query("SELECT pg_sleep(0.01)")
+        .execute(&mut conn)
+        .unwrap();
 }
