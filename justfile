@@ -59,6 +59,10 @@ postman *ARGS:
 fuzz-api *ARGS:
     scripts/fuzz-api {{ARGS}}
 
+# Throughput against PostgreSQL's own ceiling, written to bench/results/ (`just bench --quick`: a one-minute smoke run).
+bench *ARGS:
+    bench/run {{ARGS}}
+
 # Query plans of the list endpoints on 100,000 seeded posts (rolled back afterwards).
 explain:
     cargo run --quiet -- with-db -- sh -c 'psql "$DATABASE_URL" -f bench/explain-lists.sql'
