@@ -55,6 +55,10 @@ openapi:
 postman *ARGS:
     scripts/postman {{ARGS}}
 
+# Check /docs in headless Chromium (installs Chromium and puppeteer-core when missing).
+docs-in-browser:
+    scripts/check-docs-in-browser
+
 # Fuzz the API against its OpenAPI document with schemathesis, on a fresh server.
 fuzz-api *ARGS:
     scripts/fuzz-api {{ARGS}}

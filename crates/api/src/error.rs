@@ -106,7 +106,7 @@ impl ApiError {
         };
         let description = match self {
             Self::Domain(DomainError::TooManyAttempts(refusal)) => format!(
-                "{}: try again in {} seconds",
+                "{} (in {} seconds)",
                 self.detail(),
                 whole_seconds(refusal.retry_after)
             ),

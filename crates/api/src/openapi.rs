@@ -18,7 +18,9 @@ use crate::{
         RegisterBody, ReplacePostBody, SessionBody, TokenBody, TokenType, UpdateAccountBody,
     },
     handlers::{health, likes, login, posts, sessions, users},
-    openapi::modifiers::{CommonResponses, EmptyQueryValues, SecuritySchemes},
+    openapi::modifiers::{
+        CommonResponses, EmptyQueryValues, ParameterDescriptions, SecuritySchemes,
+    },
     openapi::responses::{
         BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, RequestTimeout,
         TooManyAttempts, Unauthorized, Unavailable, Unprocessable, UnsupportedMediaType,
@@ -71,7 +73,7 @@ use crate::{
             RequestTimeout,
         ),
     ),
-    modifiers(&SecuritySchemes, &CommonResponses, &EmptyQueryValues),
+    modifiers(&SecuritySchemes, &CommonResponses, &EmptyQueryValues, &ParameterDescriptions),
     tags(
         (name = "accounts", description = "Registering, logging in, and the caller's own account."),
         (name = "sessions", description = "Signed-in sessions: logging out, here or everywhere else."),

@@ -79,8 +79,8 @@ pub(crate) struct PostListQuery {
         pattern = r"^(?:[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*|(?:[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000%_\\]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000%_\\\u0000]){3}[^\u0000]*)$"
     )]
     search: Option<String>,
-    /// Only this user's posts.
-    #[param(value_type = Option<i64>)]
+    /// Only the posts of the user with this id (an `id` from `/users/{id}`).
+    #[param(value_type = Option<i64>, minimum = 1)]
     author_id: Option<String>,
 }
 
@@ -100,15 +100,18 @@ impl PostListQuery {
         }
         .parse_collecting();
         let author = given(self.author_id).and_then(|raw| {
-            raw.parse::<i64>()
-                .map(UserId::new)
-                .map_err(|_| {
-                    errors.push(FieldError {
-                        field: "author_id",
-                        message: "must be a user id (an integer)".to_owned(),
-                    })
-                })
+            let id = raw
+                .parse::<i64>()
                 .ok()
+                .filter(|id| *id >= 1)
+                .map(UserId::new);
+            if id.is_none() {
+                errors.push(FieldError {
+                    field: "author_id",
+                    message: "must be a user id (a positive integer)".to_owned(),
+                });
+            }
+            id
         });
         reject_any(errors)?;
         Ok(PostListing {
@@ -252,5 +255,20 @@ mod tests {
         .parse()
         .unwrap_err();
         assert_eq!(fields(error), ["limit"]);
+    }
+
+    /// The document says `minimum: 1`: no user has a smaller id.
+    #[test]
+    fn an_author_id_below_one_is_refused() {
+        for raw in ["0", "-3"] {
+            let error = PostListQuery {
+                author_id: Some(raw.into()),
+                ..PostListQuery::default()
+            }
+            .parse()
+            .err()
+            .unwrap();
+            assert_eq!(fields(error), ["author_id"], "{raw}");
+        }
     }
 }

@@ -18,6 +18,10 @@ use crate::error::ApiError;
 pub(crate) const OPENAPI_PATH: &str = "/openapi.json";
 const DOCS_PATH: &str = "/docs/";
 const PAGE_TITLE: &str = "<title>Agora API</title>";
+/// The Swagger UI plugin that draws padlocks only where a token is needed.
+const PADLOCKS_PLUGIN: &str = include_str!("docs/padlocks.js");
+/// Where Swagger UI's initializer lists its plugins.
+const PLUGINS: &str = "SwaggerUIBundle.plugins.DownloadUrl";
 
 /// What the docs routes serve, built once per application.
 pub(crate) struct ApiDocs {
@@ -57,10 +61,10 @@ pub(crate) async fn swagger_ui(
     let found = utoipa_swagger_ui::serve(&file, docs.swagger.clone())
         .map_err(|error| DomainError::unexpected(error.to_string()))?
         .ok_or_else(|| ApiError::NotFound(format!("no such file in the docs: {file}")))?;
-    let bytes = if file.is_empty() || file == "index.html" {
-        titled(&found.bytes)
-    } else {
-        found.bytes.into_owned()
+    let bytes = match file.as_str() {
+        "" | "index.html" => titled(&found.bytes),
+        "swagger-initializer.js" => with_padlocks_plugin(&found.bytes),
+        _ => found.bytes.into_owned(),
     };
     // No other site may frame the page (clickjacking its Authorize dialog);
     // frame-ancestors restricts nothing that Swagger UI itself loads.
@@ -76,4 +80,15 @@ fn titled(page: &[u8]) -> Vec<u8> {
     String::from_utf8_lossy(page)
         .replacen("<title>Swagger UI</title>", PAGE_TITLE, 1)
         .into_bytes()
+}
+
+/// Registers [`PADLOCKS_PLUGIN`] beside the plugins Swagger UI already loads;
+/// a test checks the initializer still has the line this looks for.
+fn with_padlocks_plugin(initializer: &[u8]) -> Vec<u8> {
+    let initializer = String::from_utf8_lossy(initializer).replacen(
+        PLUGINS,
+        &format!("{PLUGINS}, AgoraPadlocks"),
+        1,
+    );
+    format!("{PADLOCKS_PLUGIN}{initializer}").into_bytes()
 }

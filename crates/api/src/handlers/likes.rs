@@ -16,7 +16,7 @@ use crate::{
     path = "/posts/{id}/like",
     operation_id = "like_post",
     tag = "likes",
-    params(("id" = i64, Path, description = "The post's id.")),
+    params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
     security(("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "The caller likes the post.", body = LikeStateBody),
@@ -44,7 +44,7 @@ pub(crate) async fn like(
     path = "/posts/{id}/like",
     operation_id = "unlike_post",
     tag = "likes",
-    params(("id" = i64, Path, description = "The post's id.")),
+    params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
     security(("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "The caller does not like the post.", body = LikeStateBody),
@@ -72,7 +72,7 @@ pub(crate) async fn unlike(
     path = "/posts/{id}/likes",
     operation_id = "list_likers",
     tag = "likes",
-    params(("id" = i64, Path, description = "The post's id."), PageQuery),
+    params(("id" = i64, Path, description = "The post's id.", minimum = 1), PageQuery),
     security((), ("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of likers.", body = LikerPage),

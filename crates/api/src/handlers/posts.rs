@@ -96,7 +96,7 @@ pub(crate) async fn list(
     path = "/posts/{id}",
     operation_id = "get_post",
     tag = "posts",
-    params(("id" = i64, Path, description = "The post's id.")),
+    params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
     security((), ("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "The post.", body = PostBody),
@@ -122,7 +122,7 @@ pub(crate) async fn get(
     path = "/posts/{id}",
     operation_id = "replace_post",
     tag = "posts",
-    params(("id" = i64, Path, description = "The post's id.")),
+    params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
     request_body = ReplacePostBody,
     security(("oauth2" = []), ("bearer" = [])),
     responses(
@@ -162,7 +162,7 @@ pub(crate) async fn replace(
     path = "/posts/{id}",
     operation_id = "patch_post",
     tag = "posts",
-    params(("id" = i64, Path, description = "The post's id.")),
+    params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
     request_body = PatchPostBody,
     security(("oauth2" = []), ("bearer" = [])),
     responses(
@@ -202,7 +202,7 @@ pub(crate) async fn patch(
     path = "/posts/{id}",
     operation_id = "delete_post",
     tag = "posts",
-    params(("id" = i64, Path, description = "The post's id.")),
+    params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
     security(("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Deleted."),

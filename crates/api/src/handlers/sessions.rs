@@ -74,7 +74,7 @@ pub(crate) async fn list(
     path = "/users/me/sessions/{id}",
     operation_id = "revoke_session",
     tag = "sessions",
-    params(("id" = i64, Path, description = "The session's id, from the list of sessions.")),
+    params(("id" = i64, Path, description = "The session's id, from the list of sessions.", minimum = 1)),
     security(("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "The session has ended."),

@@ -85,7 +85,9 @@ pub(crate) async fn me(caller: AuthenticatedUser) -> Json<AccountBody> {
     path = "/users/me",
     operation_id = "update_me",
     tag = "accounts",
-    request_body = UpdateAccountBody,
+    // Only the name: an example that changed the password would end the
+    // caller's other sessions when tried as filled in.
+    request_body(content = UpdateAccountBody, example = json!({"name": "Ada King"})),
     security(("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "The account as changed.", body = AccountBody),
@@ -155,7 +157,7 @@ pub(crate) async fn delete_me(
     path = "/users/{id}",
     operation_id = "get_user",
     tag = "users",
-    params(("id" = i64, Path, description = "The user's id.")),
+    params(("id" = i64, Path, description = "The user's id.", minimum = 1)),
     responses(
         (status = 200, description = "The user's public profile.", body = ProfileBody),
         (status = 404, response = NotFound),
@@ -179,7 +181,7 @@ pub(crate) async fn profile(
     path = "/users/{id}/posts",
     operation_id = "list_user_posts",
     tag = "users",
-    params(("id" = i64, Path, description = "The author's id."), PageQuery),
+    params(("id" = i64, Path, description = "The author's id.", minimum = 1), PageQuery),
     security((), ("oauth2" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of posts.", body = PostPage),

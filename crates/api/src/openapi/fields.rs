@@ -157,11 +157,11 @@ pub(crate) fn optional_content() -> Schema {
     content_with(true)
 }
 
+/// Swagger UI shows a parameter's description, not its schema's minimum and
+/// maximum, until a bad value is tried: the range is said in words too.
 pub(crate) fn limit() -> Schema {
     ObjectBuilder::new()
         .schema_type(Type::Integer)
-        // Swagger UI shows the description, not minimum and maximum, until
-        // a bad value is tried: the range is said in words too.
         .description(Some(format!(
             "How many items a page holds: {} to {}, {} when absent.",
             PageLimit::MIN,

@@ -4,7 +4,7 @@
 use utoipa::{
     Modify,
     openapi::{
-        Header, HeaderBuilder, ObjectBuilder, OpenApi, Ref, RefOr, Type,
+        Header, HeaderBuilder, ObjectBuilder, OpenApi, Ref, RefOr, Schema, Type,
         path::{Operation, ParameterIn},
         response::Response,
         security::{Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme},
@@ -116,6 +116,29 @@ impl Modify for EmptyQueryValues {
                     .extensions
                     .get_or_insert_with(Default::default)
                     .insert("allowEmptyValue".to_owned(), true.into());
+            }
+        }
+    }
+}
+
+/// Swagger UI shows a parameter's own description, never its schema's, and
+/// utoipa ignores a doc comment beside `schema_with`: a description written
+/// on a parameter's schema moves up to the parameter.
+pub(crate) struct ParameterDescriptions;
+
+impl Modify for ParameterDescriptions {
+    fn modify(&self, openapi: &mut OpenApi) {
+        for operation in operations(openapi) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let RefOr::T(parameter) = parameter else {
+                    continue;
+                };
+                let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() else {
+                    continue;
+                };
+                if parameter.description.is_none() {
+                    parameter.description = schema.description.take();
+                }
             }
         }
     }

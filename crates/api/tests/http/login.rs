@@ -279,7 +279,10 @@ async fn a_refused_login_is_a_429_with_retry_after_and_no_password_check() {
     assert!(body.get("errors").is_none(), "{body}");
     assert_eq!(body["error"], "invalid_grant");
     let description = body["error_description"].as_str().unwrap();
-    assert!(description.ends_with("try again in 900 seconds"), "{body}");
+    assert!(
+        description.ends_with("try again later (in 900 seconds)"),
+        "{body}"
+    );
     assert!(
         asked
             .lock()

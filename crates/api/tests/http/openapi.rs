@@ -247,7 +247,52 @@ async fn the_docs_page_has_a_title_no_validator_and_the_refresh_url() {
     .await;
     let init = String::from_utf8(test::read_body(init).await.to_vec()).unwrap();
     assert!(init.contains(r#""validatorUrl": "none""#), "{init}");
+    assert!(
+        init.contains("SwaggerUIBundle.plugins.DownloadUrl, AgoraPadlocks"),
+        "the padlocks plugin is registered: {init}"
+    );
+    assert!(init.starts_with("// Agora: a padlock"), "{init}");
     let doc = served_document().await;
     let password = &doc["components"]["securitySchemes"]["oauth2"]["flows"]["password"];
     assert_eq!(password["refreshUrl"], "/login");
+}
+
+/// Swagger UI shows a parameter's description, not its schema's range, so
+/// each parameter says its range in words, and the words match the numbers.
+#[actix_web::test]
+async fn every_parameter_is_described_and_limits_say_their_range() {
+    let doc = served_document().await;
+    let mut limits = 0;
+    for (path, method, operation) in operations(&doc) {
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            let name = parameter["name"].as_str().unwrap();
+            let description = parameter["description"].as_str().unwrap_or_default();
+            assert!(!description.is_empty(), "{method} {path} {name}");
+            let schema = &parameter["schema"];
+            if name == "limit" {
+                let words = format!(
+                    "{} to {}, {} when absent",
+                    schema["minimum"], schema["maximum"], schema["default"]
+                );
+                assert!(
+                    description.contains(&words),
+                    "{method} {path}: {description}"
+                );
+                limits += 1;
+            }
+            if name == "id" || name == "author_id" {
+                assert_eq!(schema["minimum"], 1, "{method} {path} {name}");
+            }
+        }
+    }
+    assert_eq!(limits, 3, "the three paged routes");
+}
+
+/// Tried as filled in, the example changes only the name: one that changed
+/// the password would end the caller's other sessions.
+#[actix_web::test]
+async fn the_account_change_example_leaves_the_password_alone() {
+    let doc = served_document().await;
+    let body = &doc["paths"]["/users/me"]["patch"]["requestBody"]["content"]["application/json"];
+    assert_eq!(body["example"], serde_json::json!({"name": "Ada King"}));
 }
