@@ -1,6 +1,8 @@
 # Agora's tasks. `just` itself: scripts/install-tools puts it in .tools/venv/bin.
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
+# Arguments reach commands as "$@", quoting intact: just psql -c '\dt'.
+set positional-arguments
 
 # List the recipes.
 default:
@@ -8,11 +10,15 @@ default:
 
 # Serve on http://127.0.0.1:8000 (starts a local PostgreSQL unless DATABASE_URL is set).
 run *ARGS:
-    cargo run -- {{ARGS}}
+    cargo run -- "$@"
 
-# The whole test suite (brings up its own throwaway PostgreSQL).
+# The agora command with any arguments: just agora migrate status.
+agora *ARGS:
+    cargo run --quiet -- "$@"
+
+# The whole test suite (brings up its own throwaway PostgreSQL): just test, just test -p agora-api.
 test *ARGS:
-    cargo test --workspace {{ARGS}}
+    if [ $# -eq 0 ]; then cargo test --workspace; else cargo test "$@"; fi
 
 # Apply pending migrations.
 migrate:
@@ -28,15 +34,15 @@ migrate-status:
 
 # Create a new timestamped migration: just migration add_post_tags
 migration NAME:
-    cargo run --quiet -- migrate new {{NAME}}
+    cargo run --quiet -- migrate new "$1"
 
 # Rewrite crates/infra/src/schema.rs from the migrated database (needs diesel_cli).
 schema:
     cargo run --quiet -- with-db -- sh -c 'diesel print-schema --database-url "$DATABASE_URL"' > crates/infra/src/schema.rs
 
-# psql on the development database.
-psql:
-    cargo run --quiet -- with-db -- sh -c 'psql "$DATABASE_URL"'
+# psql on the development database, with any psql arguments: just psql -c '\dt'.
+psql *ARGS:
+    cargo run --quiet -- with-db -- psql "$@"
 
 # Formatting and lints, as CI runs them.
 lint:
@@ -49,11 +55,11 @@ ci:
 
 # Rewrite docs/openapi.json from the code (the api crate's snapshot test compares them).
 openapi:
-    UPDATE_OPENAPI=1 cargo test --quiet -p api --test http openapi::the_committed_document_is_what_is_served
+    UPDATE_OPENAPI=1 cargo test --quiet -p agora-api --test http openapi::the_committed_document_is_what_is_served
 
 # Run the Postman collection with newman against a fresh server.
 postman *ARGS:
-    scripts/postman {{ARGS}}
+    scripts/postman "$@"
 
 # Check /docs in headless Chromium (installs Chromium and puppeteer-core when missing).
 docs-in-browser:
@@ -61,7 +67,7 @@ docs-in-browser:
 
 # Fuzz the API against its OpenAPI document with schemathesis, on a fresh server.
 fuzz-api *ARGS:
-    scripts/fuzz-api {{ARGS}}
+    scripts/fuzz-api "$@"
 
 # Throughput against PostgreSQL's own ceiling, written to bench/results/ (`just bench --quick`: a one-minute smoke run).
 bench *ARGS:
@@ -69,4 +75,4 @@ bench *ARGS:
 
 # Query plans of the list endpoints on 100,000 seeded posts (rolled back afterwards).
 explain:
-    cargo run --quiet -- with-db -- sh -c 'psql "$DATABASE_URL" -f bench/explain-lists.sql'
+    cargo run --quiet -- with-db -- psql -f bench/explain-lists.sql

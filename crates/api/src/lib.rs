@@ -6,7 +6,7 @@
 //! serve the same application.
 
 mod app;
-mod auth;
+mod caller_extractors;
 mod client;
 mod dto;
 mod error;

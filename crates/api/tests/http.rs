@@ -4,6 +4,9 @@
 // Test helpers fail loudly on purpose.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// The package is agora-api; its code calls it `api`, as the workspace does.
+extern crate agora_api as api;
+
 mod http {
     mod auth;
     mod errors;

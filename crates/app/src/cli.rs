@@ -4,8 +4,10 @@ use clap::{Parser, Subcommand};
 
 /// Agora: a social-posting REST service.
 ///
-/// With no DATABASE_URL (or DB_* parts) configured, every command uses a
-/// project-local PostgreSQL kept under .data/, started on demand.
+/// In the development profile (debug builds; AGORA_PROFILE overrides) with no
+/// DATABASE_URL (or DB_* parts), every command uses a project-local
+/// PostgreSQL kept under .data/ at the checkout's root, started on demand.
+/// From a checkout, run it as `cargo run -- <command>` or `just agora <command>`.
 #[derive(Debug, Parser)]
 #[command(name = "agora", version)]
 pub struct Cli {
@@ -22,8 +24,10 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
-    /// Run a command with DATABASE_URL pointing at the migrated database
-    /// (e.g. `agora with-db -- psql "$DATABASE_URL"` or `diesel print-schema`).
+    /// Run a command on the migrated database, with DATABASE_URL and libpq's
+    /// PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE set for it
+    /// (e.g. `agora with-db -- psql -c '\dt'`, or
+    /// `agora with-db -- sh -c 'diesel print-schema --database-url "$DATABASE_URL"'`).
     WithDb {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<OsString>,

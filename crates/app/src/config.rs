@@ -1,145 +1,180 @@
-//! Typed settings, loaded once by the composition root and passed down.
+//! Configuration: one struct that figment reads from the built-in defaults,
+//! `agora.toml` (lower-case keys), `.env` and the environment (upper-case
+//! keys), each overriding the one before.
 //!
-//! Sources, lowest precedence first: built-in defaults, `agora.toml`
-//! (lower-case keys such as `port`), `.env` and the process environment
-//! (upper-case keys such as `PORT`); the files are optional and read from
-//! one directory. Any missing or invalid value is a [`ConfigError`] naming
-//! the key, the value's source and what is allowed.
+//! Here values are only typed. Each is checked once, by the constructor that
+//! uses it (`BcryptHasher::new`, `Database::connect`, `api::normalise_origin`,
+//! ...), through [`Config::check`], which collects the problems so that a
+//! start reports all of them at once, one line each naming the key and the
+//! source of its value.
 
-mod checks;
 mod database;
-mod error;
-mod keys;
-mod raw;
-mod secret;
 mod sources;
 
+use std::fmt::Display;
+use std::num::{NonZeroU32, NonZeroU64};
 use std::path::Path;
-use std::time::Duration;
 
 use figment::Figment;
+use secrecy::SecretString;
+use serde::Deserialize;
 
-pub use error::ConfigError;
-pub use secret::Secret;
+pub use database::DatabaseUrl;
 
-use checks::Checker;
-use raw::Raw;
+/// Which parts may start: only development starts a local PostgreSQL or
+/// invents a JWT secret. `AGORA_PROFILE` picks one; otherwise debug builds
+/// are development and release builds production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Development,
+    Production,
+}
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every key, in its `agora.toml` spelling; the environment's is upper-case.
+/// Defaults are in [`DEFAULTS`]; the others are optional.
+#[derive(Debug, Deserialize)]
 pub struct Settings {
-    pub database: DatabaseSettings,
-    pub jwt: JwtSettings,
+    pub agora_profile: Option<Profile>,
+    pub database_url: Option<SecretString>,
+    /// The original design's parts of the URL, used when `DATABASE_URL` is absent.
+    pub db_driver: Option<String>,
+    pub db_user: Option<String>,
+    pub db_password: Option<SecretString>,
+    pub db_host: Option<String>,
+    pub db_port: Option<u16>,
+    pub db_name: Option<String>,
+    pub database_pool_size: NonZeroU32,
+    pub database_timeout_seconds: NonZeroU64,
+    pub jwt_secret: Option<SecretString>,
+    pub jwt_expire_minutes: u64,
+    pub jwt_issuer: String,
+    pub refresh_expire_days: NonZeroU64,
     pub bcrypt_cost: u32,
     pub host: String,
     pub port: u16,
-    /// Exact origins (`scheme://host[:port]`); empty for no CORS.
-    pub cors_allowed_origins: Vec<String>,
-    /// How long a request body may take to arrive.
-    pub body_timeout: Duration,
-    /// Proxies whose forwarding headers name the client; empty: none.
-    pub trusted_proxies: Vec<ipnet::IpNet>,
-    /// An `EnvFilter` directive string, already checked to parse.
-    pub log_filter: String,
+    /// Comma-separated, in `agora.toml` too.
+    pub cors_allowed_origins: String,
+    pub body_timeout_seconds: NonZeroU64,
+    pub trusted_proxies: String,
+    pub rust_log: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DatabaseSettings {
-    /// A `postgres://` URL; `None` means start a local PostgreSQL.
-    pub url: Option<Secret>,
-    pub pool_size: u32,
-    /// How long a request waits for a pooled connection.
-    pub timeout: Duration,
+/// The lowest layer, in the environment's spelling.
+const DEFAULTS: [(&str, &str); 12] = [
+    ("DATABASE_POOL_SIZE", "16"),
+    ("DATABASE_TIMEOUT_SECONDS", "5"),
+    ("JWT_EXPIRE_MINUTES", "30"),
+    ("JWT_ISSUER", "agora"),
+    ("REFRESH_EXPIRE_DAYS", "30"),
+    ("BCRYPT_COST", "12"),
+    ("HOST", "127.0.0.1"),
+    ("PORT", "8000"),
+    ("CORS_ALLOWED_ORIGINS", ""),
+    ("BODY_TIMEOUT_SECONDS", "10"),
+    ("TRUSTED_PROXIES", ""),
+    ("RUST_LOG", "info"),
+];
+
+/// The entries of a comma-separated list, trimmed, empty ones dropped.
+pub fn list(joined: &str) -> impl Iterator<Item = &str> {
+    joined
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JwtSettings {
-    /// At least 32 bytes when present. Absent is only acceptable with a
-    /// local PostgreSQL, which the composition root decides.
-    pub secret: Option<Secret>,
-    pub expire: Duration,
-    /// Written to every access token's `iss`, and required there.
-    pub issuer: String,
-    /// How long a refresh token stays usable.
-    pub refresh_expire: Duration,
+/// Every problem found, one line each.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.join("\n"))]
+pub struct ConfigError(pub Vec<String>);
+
+/// The settings, where each came from, and the problems found so far.
+pub struct Config {
+    pub settings: Settings,
+    figment: Figment,
+    problems: Vec<String>,
 }
 
-impl Settings {
-    /// Loads from `agora.toml` and `.env` in the current directory and from
-    /// the process environment.
-    pub fn load() -> Result<Self, ConfigError> {
-        Self::load_from(Path::new(""))
-    }
-
-    /// Loads from `agora.toml` and `.env` in `dir` and from the process
-    /// environment.
-    pub fn load_from(dir: &Path) -> Result<Self, ConfigError> {
-        Self::from_figment(Self::figment(dir)?)
-    }
-
-    /// The layers [`Settings::load_from`] reads, before checking, for a
-    /// caller that wants to add its own on top (command-line flags, say).
-    /// Keys are the lower-case names: `port`, `database_url`, ...
-    pub fn figment(dir: &Path) -> Result<Figment, ConfigError> {
-        sources::layered(dir)
-    }
-
-    /// Checks and converts whatever `figment` holds; keys it lacks take
-    /// their built-in defaults.
-    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        // Lossy: the environment and .env give strings, "8000" must read as a port.
-        let raw: Raw = figment
-            .extract_lossy()
-            .map_err(|error| ConfigError::from_figment(&figment, error))?;
-        let check = Checker::new(&figment);
-        Ok(Self {
-            database: DatabaseSettings {
-                url: database::url(&raw, &check)?,
-                pool_size: check.in_range(
-                    keys::DATABASE_POOL_SIZE,
-                    raw.database_pool_size,
-                    1..=u32::MAX,
-                )?,
-                timeout: Duration::from_secs(check.in_range(
-                    keys::DATABASE_TIMEOUT_SECONDS,
-                    raw.database_timeout_seconds,
-                    1..=86_400,
-                )?),
+impl Config {
+    /// Reads `agora.toml` and `.env` in `dir`, then the process environment.
+    /// Every key of the wrong type is a problem, reported together.
+    pub fn load(dir: &Path) -> Result<Self, ConfigError> {
+        let figment = sources::layered(dir)?;
+        // Lossy: the environment and .env give strings; "8000" must read as a port.
+        match figment.extract_lossy::<Settings>() {
+            Ok(settings) => Ok(Self {
+                settings,
+                figment,
+                problems: Vec::new(),
+            }),
+            Err(error) => match sources::type_problems(&figment, error) {
+                (problems, Some(repaired)) => match repaired.extract_lossy::<Settings>() {
+                    Ok(settings) => Ok(Self {
+                        settings,
+                        figment,
+                        problems,
+                    }),
+                    Err(_) => Err(ConfigError(problems)),
+                },
+                (problems, None) => Err(ConfigError(problems)),
             },
-            jwt: JwtSettings {
-                secret: check.jwt_secret(raw.jwt_secret)?,
-                expire: Duration::from_secs(
-                    60 * check.in_range(
-                        keys::JWT_EXPIRE_MINUTES,
-                        raw.jwt_expire_minutes,
-                        1..=525_600,
-                    )?,
-                ),
-                issuer: check.issuer(raw.jwt_issuer)?,
-                refresh_expire: Duration::from_secs(
-                    86_400
-                        * check.in_range(
-                            keys::REFRESH_EXPIRE_DAYS,
-                            raw.refresh_expire_days,
-                            1..=3650,
-                        )?,
-                ),
-            },
-            bcrypt_cost: check.in_range(
-                keys::BCRYPT_COST,
-                raw.bcrypt_cost,
-                auth::BcryptHasher::MIN_COST..=auth::BcryptHasher::MAX_COST,
-            )?,
-            host: check.host(raw.host)?,
-            port: raw.port,
-            cors_allowed_origins: check.cors_origins(raw.cors_allowed_origins.entries())?,
-            body_timeout: Duration::from_secs(check.in_range(
-                keys::BODY_TIMEOUT_SECONDS,
-                raw.body_timeout_seconds,
-                1..=3600,
-            )?),
-            trusted_proxies: check.trusted_proxies(raw.trusted_proxies.entries())?,
-            log_filter: check.log_filter(raw.rust_log)?,
-        })
+        }
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.settings
+            .agora_profile
+            .unwrap_or(if cfg!(debug_assertions) {
+                Profile::Development
+            } else {
+                Profile::Production
+            })
+    }
+
+    /// The value of `key` (environment spelling) if `result` holds one;
+    /// otherwise records the problem, as a constructor told it.
+    pub fn check<T, E: Display>(&mut self, key: &str, result: Result<T, E>) -> Option<T> {
+        result.map_err(|error| self.problem(key, error)).ok()
+    }
+
+    /// Records a problem with `key`, naming where its value came from.
+    pub fn problem(&mut self, key: &str, what: impl Display) {
+        let line = format!("{key} ({}): {what}", self.source(key));
+        self.problems.push(line);
+    }
+
+    /// `from environment variable PORT`, `from agora.toml`, or `not set`.
+    pub fn source(&self, key: &str) -> String {
+        sources::describe(&self.figment, key)
+    }
+
+    /// All problems recorded so far, if any; start nothing after an error.
+    pub fn finish(&mut self) -> Result<(), ConfigError> {
+        match std::mem::take(&mut self.problems) {
+            problems if problems.is_empty() => Ok(()),
+            problems => Err(ConfigError(problems)),
+        }
+    }
+
+    /// The JWT secret, or in development a random one for this run
+    /// (tokens then die with the process: the server warns once it starts).
+    /// Production must set one.
+    pub fn jwt_secret(&mut self) -> Option<SecretString> {
+        if let Some(secret) = &self.settings.jwt_secret {
+            return Some(secret.clone());
+        }
+        if self.profile() == Profile::Production {
+            self.problem(
+                "JWT_SECRET",
+                "required in the production profile: a random string of at least 32 bytes (e.g. `openssl rand -hex 32`)",
+            );
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        self.check("JWT_SECRET", getrandom::fill(&mut bytes))?;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        Some(hex.into())
     }
 }
 

@@ -1,40 +1,64 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use infra::{local_pg::LocalPostgres, migrations};
+use infra::migrations;
 
-use crate::config::Settings;
+use crate::config::DatabaseUrl;
 
-/// The database every command works on: the configured one, or a
-/// project-local PostgreSQL started for the lifetime of this value.
+/// The database every command works on: the configured one, or (development
+/// profile only) a project-local PostgreSQL kept for the lifetime of this value.
 pub enum DatabaseTarget {
-    Configured { url: String },
-    Local(LocalPostgres),
+    Configured(DatabaseUrl),
+    #[cfg(feature = "devdb")]
+    Local(devdb::LocalPostgres),
 }
 
 impl DatabaseTarget {
-    /// Uses `DATABASE_URL` (or the `DB_*` parts) when set; otherwise starts
-    /// (or reuses) the local server whose data lives under `project_dir/.data`.
-    pub fn resolve(settings: &Settings, project_dir: &Path) -> anyhow::Result<Self> {
-        if let Some(url) = &settings.database.url {
-            return Ok(Self::Configured {
-                url: url.expose().to_owned(),
-            });
+    /// The configured database, or without one the local server whose data
+    /// lives under `project_dir/.data`. `Config::database` has already
+    /// refused the production profile without a database.
+    pub fn resolve(configured: Option<DatabaseUrl>, project_dir: &Path) -> anyhow::Result<Self> {
+        if let Some(url) = configured {
+            tracing::info!(
+                "using the database at {} named by {}",
+                url.describe(),
+                url.origin
+            );
+            return Ok(Self::Configured(url));
         }
-        let local = LocalPostgres::start_dev(project_dir)?;
-        tracing::info!("started local {}", local.describe());
+        Self::local(project_dir)
+    }
+
+    #[cfg(feature = "devdb")]
+    fn local(project_dir: &Path) -> anyhow::Result<Self> {
+        let local = devdb::LocalPostgres::start_dev(project_dir)?;
+        tracing::info!("using local {}", local.describe());
         Ok(Self::Local(local))
+    }
+
+    #[cfg(not(feature = "devdb"))]
+    fn local(_project_dir: &Path) -> anyhow::Result<Self> {
+        bail!(
+            "DATABASE_URL is not set and this build has no local PostgreSQL (cargo feature `devdb`): set DATABASE_URL"
+        )
     }
 
     pub fn url(&self) -> String {
         match self {
-            Self::Configured { url } => url.clone(),
+            Self::Configured(url) => url.expose().to_owned(),
+            #[cfg(feature = "devdb")]
             Self::Local(local) => local.url(),
         }
     }
 
-    pub fn is_local(&self) -> bool {
-        matches!(self, Self::Local(_))
+    /// What an error about this database starts with: which keys named it,
+    /// since the infrastructure's own message only knows the URL.
+    pub fn blame(&self) -> String {
+        match self {
+            Self::Configured(url) => format!("the database named by {}", url.origin),
+            #[cfg(feature = "devdb")]
+            Self::Local(_) => "the local PostgreSQL".to_owned(),
+        }
     }
 
     /// Makes sure the schema is current before serving: the local development
@@ -42,16 +66,18 @@ impl DatabaseTarget {
     /// migrated deliberately, so pending migrations stop the start.
     pub fn ensure_schema_current(&self) -> anyhow::Result<()> {
         let url = self.url();
-        if self.is_local() {
-            for name in migrations::run_pending(&url).context("applying migrations")? {
+        let context = || self.blame();
+        if !matches!(self, Self::Configured(_)) {
+            for name in migrations::run_pending(&url).with_context(context)? {
                 tracing::info!(migration = %name, "applied migration");
             }
             return Ok(());
         }
-        let pending = migrations::pending(&url).context("reading migration status")?;
+        let pending = migrations::pending(&url).with_context(context)?;
         if !pending.is_empty() {
             bail!(
-                "the database has {} pending migration(s) ({}): apply them with `just migrate` (agora migrate up)",
+                "{} has {} pending migration(s) ({}): apply them with `just migrate` (cargo run -- migrate up)",
+                self.blame(),
                 pending.len(),
                 pending.join(", ")
             );

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod migrate;
+pub mod project;
 pub mod serve;
 pub mod telemetry;
 pub mod wiring;

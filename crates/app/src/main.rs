@@ -1,49 +1,57 @@
-use std::{env, process::ExitCode};
+use std::{ffi::OsString, path::Path, process::ExitCode};
 
-use anyhow::Context;
-use app::{
+use agora::{
     cli::{Cli, Command},
-    config::Settings,
+    config::Config,
     database::DatabaseTarget,
-    migrate, serve, telemetry,
+    migrate, project, serve, telemetry,
 };
+use anyhow::Context;
 use clap::Parser;
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {
-            // One line, the whole cause chain, no backtrace: start-up errors say what to fix.
-            eprintln!("agora: error: {error:#}");
+            // One line per problem, the whole cause chain, no backtrace:
+            // start-up errors say what to fix.
+            for line in format!("{error:#}").lines() {
+                eprintln!("agora: error: {line}");
+            }
             ExitCode::FAILURE
         }
     }
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let project_dir = env::current_dir().context("reading the current directory")?;
-    let settings = Settings::load_from(&project_dir)?;
-    telemetry::init(&settings.log_filter);
+    let project_dir = project::dir()?;
+    let mut config = Config::load(&project_dir)?;
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.settings.rust_log);
+    telemetry::init(config.check("RUST_LOG", filter));
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve::run(settings, &project_dir)?,
-        Command::Migrate { action } => migrate::run(action, &settings, &project_dir)?,
-        Command::WithDb { command } => return with_database(&settings, &project_dir, &command),
+        Command::Serve => serve::run(config, &project_dir)?,
+        Command::Migrate { action } => migrate::run(action, &mut config, &project_dir)?,
+        Command::WithDb { command } => return with_database(&mut config, &project_dir, &command),
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Runs a command against the migrated database and passes on its exit code.
 fn with_database(
-    settings: &Settings,
-    project_dir: &std::path::Path,
-    command: &[std::ffi::OsString],
+    config: &mut Config,
+    project_dir: &Path,
+    command: &[OsString],
 ) -> anyhow::Result<ExitCode> {
-    let target = DatabaseTarget::resolve(settings, project_dir)?;
+    let database = config.database();
+    config.finish()?;
+    let target = DatabaseTarget::resolve(database, project_dir)?;
     target.ensure_schema_current()?;
     let (program, args) = command.split_first().context("no command given")?;
+    let url = target.url();
     let status = std::process::Command::new(program)
         .args(args)
-        .env("DATABASE_URL", target.url())
+        .envs(libpq_variables(&url))
+        .env("DATABASE_URL", url)
         .status()
         .with_context(|| format!("running {}", program.to_string_lossy()))?;
     Ok(ExitCode::from(
@@ -52,4 +60,37 @@ fn with_database(
             .and_then(|c| u8::try_from(c).ok())
             .unwrap_or(1),
     ))
+}
+
+/// PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE for `url`: psql,
+/// pg_dump and the like then need no arguments, and no shell to expand
+/// `$DATABASE_URL` after agora has set it.
+fn libpq_variables(url: &str) -> Vec<(&'static str, String)> {
+    let Ok(url) = url::Url::parse(url) else {
+        return Vec::new();
+    };
+    let decode = |part: &str| {
+        percent_encoding::percent_decode_str(part)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let host = url
+        .host_str()
+        .map(|h| decode(h.trim_start_matches('[').trim_end_matches(']')));
+    [
+        ("PGHOST", host),
+        ("PGPORT", url.port().map(|port| port.to_string())),
+        (
+            "PGUSER",
+            Some(decode(url.username())).filter(|user| !user.is_empty()),
+        ),
+        ("PGPASSWORD", url.password().map(decode)),
+        (
+            "PGDATABASE",
+            Some(decode(url.path().trim_start_matches('/'))).filter(|db| !db.is_empty()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name, value?)))
+    .collect()
 }

@@ -3,12 +3,14 @@ use std::{fs, path::Path};
 use anyhow::{Context, bail};
 use infra::migrations;
 
-use crate::{cli::MigrateAction, config::Settings, database::DatabaseTarget};
+use crate::{cli::MigrateAction, config::Config, database::DatabaseTarget};
 
-pub fn run(action: MigrateAction, settings: &Settings, project_dir: &Path) -> anyhow::Result<()> {
+pub fn run(action: MigrateAction, config: &mut Config, project_dir: &Path) -> anyhow::Result<()> {
+    let database = config.database();
+    config.finish()?;
     let on_database = |work: &dyn Fn(&str) -> anyhow::Result<()>| {
-        let target = DatabaseTarget::resolve(settings, project_dir)?;
-        work(&target.url())
+        let target = DatabaseTarget::resolve(database.clone(), project_dir)?;
+        work(&target.url()).with_context(|| target.blame())
     };
     match action {
         MigrateAction::New { name } => create(&project_dir.join("migrations"), &name),

@@ -1,22 +1,97 @@
-use std::{io, net::TcpListener, path::Path};
+use std::{io, net::TcpListener, path::Path, time::Duration};
 
 use anyhow::{Context, bail};
-use auth::{BcryptHasher, JwtTokenService};
+use auth::{AuthError, BcryptHasher, JwtTokenService};
 use domain::ThrottlePolicy;
 use infra::Database;
+use secrecy::ExposeSecret;
 
-use crate::{config::Settings, database::DatabaseTarget, wiring};
+use crate::{
+    config::{self, Config, ConfigError, DatabaseUrl},
+    database::DatabaseTarget,
+    wiring,
+};
+
+/// What serving needs, each part built by its own constructor from the settings.
+pub(crate) struct Parts {
+    pub database: Option<DatabaseUrl>,
+    pub hasher: BcryptHasher,
+    pub tokens: JwtTokenService,
+    pub http: api::HttpSettings,
+}
+
+/// Builds every part, collecting every problem, before anything starts.
+pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
+    let database = config.database();
+    let secret = config.jwt_secret();
+    let s = &config.settings;
+    let hasher = BcryptHasher::new(s.bcrypt_cost);
+    let lifetime = Duration::from_secs(s.jwt_expire_minutes.saturating_mul(60));
+    let refresh = Duration::from_secs(s.refresh_expire_days.get().saturating_mul(86_400));
+    let issuer = s.jwt_issuer.clone();
+    let tokens =
+        secret.map(|secret| JwtTokenService::new(secret.expose_secret().as_bytes(), lifetime));
+    let origins: Vec<_> = config::list(&s.cors_allowed_origins)
+        .map(api::normalise_origin)
+        .collect();
+    let proxies: Vec<_> = config::list(&s.trusted_proxies)
+        .map(api::parse_trusted_proxy)
+        .collect();
+    let body_timeout = Duration::from_secs(s.body_timeout_seconds.get());
+    let listen = (s.host.clone(), s.port);
+
+    let hasher = config.check("BCRYPT_COST", hasher);
+    let tokens = match tokens {
+        Some(Err(error @ AuthError::LifetimeTooShort)) => {
+            config.check("JWT_EXPIRE_MINUTES", Err(error))
+        }
+        Some(tokens) => config.check("JWT_SECRET", tokens),
+        None => None,
+    };
+    let tokens = tokens.and_then(|tokens| config.check("JWT_ISSUER", tokens.with_issuer(&issuer)));
+    let cors_allowed_origins = origins
+        .into_iter()
+        .filter_map(|o| config.check("CORS_ALLOWED_ORIGINS", o))
+        .collect();
+    let trusted_proxies = proxies
+        .into_iter()
+        .filter_map(|p| config.check("TRUSTED_PROXIES", p))
+        .collect();
+    if std::net::ToSocketAddrs::to_socket_addrs(&listen).is_err() {
+        config.problem(
+            "HOST",
+            "expected an IP address or host name to listen on, like 127.0.0.1 or 0.0.0.0",
+        );
+    }
+    config.finish()?;
+    let (Some(hasher), Some(tokens)) = (hasher, tokens) else {
+        unreachable!("a part that failed recorded a problem")
+    };
+    Ok(Parts {
+        database,
+        hasher,
+        tokens: tokens.with_refresh_lifetime(refresh),
+        http: api::HttpSettings {
+            cors_allowed_origins,
+            body_timeout,
+            trusted_proxies,
+            ..api::HttpSettings::default()
+        },
+    })
+}
 
 /// Starts (or finds) the database, checks its schema, and serves until
 /// SIGINT/SIGTERM; in-flight requests finish before the local database stops.
-pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
-    let target = DatabaseTarget::resolve(&settings, project_dir)?;
+pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
+    let parts = parts(&mut config)?;
+    if config.settings.jwt_secret.is_none() {
+        tracing::warn!(
+            "JWT_SECRET is not set: using a random one for this run (development profile), so tokens will not survive a restart"
+        );
+    }
+    let settings = &config.settings;
+    let target = DatabaseTarget::resolve(parts.database, project_dir)?;
     target.ensure_schema_current()?;
-    let secret = jwt_secret(&settings, target.is_local())?;
-    let tokens = JwtTokenService::new(secret.as_bytes(), settings.jwt.expire)?
-        .with_issuer(&settings.jwt.issuer)
-        .with_refresh_lifetime(settings.jwt.refresh_expire);
-    let hasher = BcryptHasher::new(settings.bcrypt_cost)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -31,20 +106,21 @@ pub fn run(settings: Settings, project_dir: &Path) -> anyhow::Result<()> {
     // The pool last: its threads start connecting at once, and a process
     // that exits while libpq is mid-connect can trip an assertion in the
     // Kerberos library libpq loads, a second, confusing line of output.
+    let pool_size = settings.database_pool_size.get();
     let database = Database::connect(
         &target.url(),
-        settings.database.pool_size,
-        settings.database.timeout,
-    )?;
-    tracing::info!("serving on http://{}", listener.local_addr()?);
+        pool_size,
+        Duration::from_secs(settings.database_timeout_seconds.get()),
+    )
+    .with_context(|| target.blame())?;
+    let profile = config.profile();
+    tracing::info!(?profile, "serving on http://{}", listener.local_addr()?);
 
     let http = api::HttpSettings {
-        cors_allowed_origins: settings.cors_allowed_origins.clone(),
-        body_timeout: settings.body_timeout,
-        max_connections: connection_budget(settings.database.pool_size),
-        trusted_proxies: settings.trusted_proxies.clone(),
-        ..api::HttpSettings::default()
+        max_connections: connection_budget(pool_size),
+        ..parts.http
     };
+    let (hasher, tokens) = (parts.hasher, parts.tokens);
     runtime.block_on(async move {
         let services = wiring::services(database, hasher, tokens, ThrottlePolicy::default());
         api::server(listener, services, http, shutdown)?.await
@@ -89,26 +165,6 @@ fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
         }
         _ => Err(error).with_context(|| format!("cannot listen on {host}:{port} (check HOST and PORT)")),
     })
-}
-
-/// The configured secret, or, for the throwaway local database only, a fresh
-/// random one: tokens then die with the process, which is fine for development.
-fn jwt_secret(settings: &Settings, local_database: bool) -> anyhow::Result<String> {
-    if let Some(secret) = &settings.jwt.secret {
-        return Ok(secret.expose().to_owned());
-    }
-    if !local_database {
-        bail!(
-            "JWT_SECRET is required when DATABASE_URL is set: set it to a random string of at least 32 bytes (e.g. `openssl rand -hex 32`)"
-        );
-    }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| anyhow::anyhow!("no randomness for a JWT secret: {e}"))?;
-    tracing::warn!(
-        "JWT_SECRET is not set: using a random one for this run, so tokens will not survive a restart"
-    );
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Registers for SIGINT (Ctrl-C) and SIGTERM now; the future resolves on

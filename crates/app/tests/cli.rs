@@ -36,6 +36,16 @@ fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).trim().to_owned()
 }
 
+/// The `agora: error:` lines of stderr; any other line must be an info log.
+fn errors_of(output: &Output) -> String {
+    let stderr = stderr_of(output);
+    let (errors, others): (Vec<&str>, Vec<&str>) = stderr
+        .lines()
+        .partition(|line| line.starts_with("agora: error: "));
+    assert!(others.iter().all(|line| line.contains("INFO")), "{stderr}");
+    errors.join("\n")
+}
+
 #[test]
 fn pending_migrations_on_a_configured_database_refuse_the_start() {
     let db = TestDatabase::empty();
@@ -47,7 +57,7 @@ fn pending_migrations_on_a_configured_database_refuse_the_start() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    let stderr = stderr_of(&output);
+    let stderr = errors_of(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
         stderr.contains("pending migration")
@@ -93,7 +103,7 @@ fn a_port_in_use_is_one_line_naming_the_port() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    let stderr = stderr_of(&output);
+    let stderr = errors_of(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
         stderr.contains(&port.to_string()) && stderr.contains("in use"),
@@ -102,27 +112,55 @@ fn a_port_in_use_is_one_line_naming_the_port() {
 }
 
 #[test]
-fn invalid_configuration_and_a_missing_secret_are_one_line_errors() {
+fn every_configuration_problem_is_one_line_naming_key_and_source() {
     let dir = tempfile::tempdir().unwrap();
-    let bad_port = agora(dir.path()).env("PORT", "eighty").output().unwrap();
-    assert!(!bad_port.status.success());
-    let stderr = stderr_of(&bad_port);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("PORT") && stderr.contains("environment variable"),
-        "{stderr}"
-    );
-
-    let db = TestDatabase::new();
-    let no_secret = agora(dir.path())
-        .env("DATABASE_URL", db.url())
-        .env("PORT", free_port().to_string())
+    let bad = agora(dir.path())
+        .env("PORT", "eighty")
+        .env("DATABASE_POOL_SIZE", "0")
         .output()
         .unwrap();
-    assert!(!no_secret.status.success());
-    let stderr = stderr_of(&no_secret);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("JWT_SECRET"), "{stderr}");
+    assert!(!bad.status.success());
+    let stderr = stderr_of(&bad);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with(
+            "agora: error: DATABASE_POOL_SIZE (from environment variable DATABASE_POOL_SIZE): "
+        ),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with("agora: error: PORT (from environment variable PORT): "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn production_without_database_or_secret_stops_with_one_line_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = agora(dir.path())
+        .env("AGORA_PROFILE", "production")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with(
+            "agora: error: DATABASE_URL (not set): required in the production profile"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        lines[1]
+            .starts_with("agora: error: JWT_SECRET (not set): required in the production profile"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join(".data").exists(),
+        "production started a local database"
+    );
 }
 
 #[test]
@@ -135,9 +173,21 @@ fn an_unreachable_database_is_one_line_naming_it() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    let stderr = stderr_of(&output);
+    let stderr = errors_of(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("127.0.0.1"), "{stderr}");
+    assert!(
+        stderr.contains("named by DATABASE_URL (from environment variable DATABASE_URL)"),
+        "{stderr}"
+    );
+    let log = stderr_of(&output);
+    assert!(
+        log.contains(&format!(
+            "using the database at 127.0.0.1:{}/agora",
+            url.rsplit(':').next().unwrap().trim_end_matches("/agora")
+        )),
+        "{log}"
+    );
     assert!(
         !stderr.contains("hunter2"),
         "the password must not be printed: {stderr}"

@@ -17,6 +17,8 @@ pub enum AuthError {
     SecretTooShort { len: usize },
     #[error("token lifetime must be at least one second")]
     LifetimeTooShort,
+    #[error("the token issuer must be a non-empty name without spaces or control characters")]
+    InvalidIssuer,
     #[error("could not compute the dummy password hash")]
     DummyHash(#[source] bcrypt::BcryptError),
 }

@@ -92,10 +92,15 @@ impl JwtTokenService {
     }
 
     /// Names this service in `iss`, and accepts only tokens that do.
-    pub fn with_issuer(mut self, issuer: &str) -> Self {
+    ///
+    /// Errors: an empty issuer, or one with spaces or control characters.
+    pub fn with_issuer(mut self, issuer: &str) -> Result<Self, AuthError> {
+        if issuer.is_empty() || issuer.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(AuthError::InvalidIssuer);
+        }
         self.validation = strict_validation(issuer);
         self.issuer = issuer.to_owned();
-        self
+        Ok(self)
     }
 
     /// How long a refresh token stays usable.

@@ -12,6 +12,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// timeout [`DomainError::Unavailable`]); the HTTP adapter maps each variant
 /// to one status code in one place.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DomainError {
     /// Well-formed input that breaks a rule; one entry per offending field.
     #[error("invalid input: {}", list(.0))]
@@ -32,12 +33,17 @@ pub enum DomainError {
     /// or a session that has been revoked.
     #[error("invalid or expired token")]
     InvalidToken,
+    /// The acting user does not exist (any more): their account was deleted
+    /// after the [`crate::Caller`] was authenticated. Storage returns it when
+    /// it is asked to write something owned by an unknown user.
+    #[error("the acting user no longer exists")]
+    CallerGone,
     /// The caller is known but does not own the resource.
     #[error("only the owner may do this")]
     Forbidden,
-    /// No such resource, or one the caller may not see.
+    /// No such entity, or one the caller may not see.
     #[error("{0} not found")]
-    NotFound(&'static str),
+    NotFound(Entity),
     /// Another account already has this email (compared after lower-casing).
     #[error("email already registered")]
     EmailTaken,
@@ -61,6 +67,28 @@ impl DomainError {
     /// Wraps any adapter failure as [`DomainError::Unexpected`].
     pub fn unexpected(cause: impl Into<BoxError>) -> Self {
         Self::Unexpected(cause.into())
+    }
+}
+
+/// Which kind of entity was not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Entity {
+    /// A [`crate::User`].
+    User,
+    /// A [`crate::Post`].
+    Post,
+    /// A [`crate::Session`].
+    Session,
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::User => "user",
+            Self::Post => "post",
+            Self::Session => "session",
+        })
     }
 }
 

@@ -11,31 +11,46 @@
 //! The crate knows nothing of HTTP, SQL, JWT libraries or an async runtime:
 //! ports are `async_trait` traits, and every use case holds them as
 //! `Arc<dyn Port>`. With the `mocks` feature, each port has a mockall mock
-//! (`MockUserRepository`, ...) for tests in other crates.
+//! (`MockUserRepository`, ...) for tests in other crates; [`macro@async_trait`]
+//! and, with `mocks`, `mockall` are re-exported so their versions match.
+//!
+//! Use cases that act for someone take a [`Caller`], which only
+//! [`AccountService::authenticate`] makes: a bare [`UserId`] cannot act.
 
 #![warn(missing_docs)]
+
+/// Re-exported so adapters implement the ports with the same version.
+pub use async_trait::async_trait;
+/// Re-exported so other crates' tests use the mocks with the same version.
+#[cfg(feature = "mocks")]
+pub use mockall;
 
 mod accounts;
 mod error;
 mod ids;
 mod likes;
 mod page;
-mod ports;
-mod post;
+pub mod ports;
 mod posts;
 mod session;
+#[cfg(test)]
+mod test_support;
 mod throttle;
-mod user;
 mod validation;
 
-pub use accounts::{AccountService, AccountUpdate, Registration};
-pub use error::{BoxError, DomainError, FieldError};
+pub use accounts::{
+    AccessToken, AccountService, AccountUpdate, Email, NewUser, Password, PasswordHash,
+    Registration, User, UserChanges, UserName, UserProfile,
+};
+pub use error::{BoxError, DomainError, Entity, FieldError};
 pub use ids::{PostId, SessionId, UserId};
 pub use likes::{LikeService, LikeState, Liker};
 pub use page::{Cursor, Page, PageLimit, PageRequest};
 pub use ports::*;
-pub use post::{Author, NewPost, Post, PostChanges, PostContent, PostFilter, PostTitle, PostView};
-pub use posts::{MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, PostInput, PostPatch, PostService};
+pub use posts::{
+    Author, MAX_SEARCH_CHARS, MIN_SEARCH_CHARS, NewPost, Post, PostChanges, PostContent,
+    PostFilter, PostInput, PostPatch, PostQuery, PostService, PostTitle, PostView,
+};
 pub use session::{
     Caller, NewSession, RefreshToken, Rotation, Session, SignIn, TokenClaims, TokenDigest,
     UserAgent,
@@ -44,10 +59,7 @@ pub use throttle::{
     ClientAddress, Count, CounterKey, CredentialThrottle, InFlight, Limit, LimitKind, Refusal,
     ThrottlePolicy,
 };
-pub use user::{
-    AccessToken, Email, NewUser, Password, PasswordHash, User, UserChanges, UserName, UserProfile,
-};
-pub use validation::InvalidValue;
+pub use validation::{InvalidValue, is_hidden};
 
 /// A point in time, as stored: microsecond precision, UTC.
 pub type Timestamp = std::time::SystemTime;

@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
 use crate::{
-    Author, DomainError, LikeRepository, Page, PageRequest, PostId, PostRepository, Timestamp,
-    UserId,
+    Author, Caller, DomainError, Entity, LikeRepository, Page, PageRequest, PostId, PostRepository,
+    Timestamp, session::viewer_id,
 };
 
 /// Someone who liked a post, and when.
@@ -38,10 +38,15 @@ impl LikeService {
         Self { posts, likes }
     }
 
-    /// Idempotent. Errors: [`DomainError::NotFound`] for a missing post or someone else's draft.
-    pub async fn like(&self, user: UserId, post: PostId) -> Result<LikeState, DomainError> {
-        self.ensure_visible(post, Some(user)).await?;
-        let like_count = self.likes.like(user, post).await?;
+    /// Idempotent.
+    ///
+    /// # Errors
+    /// [`DomainError::NotFound`] for a missing post or someone else's draft;
+    /// [`DomainError::CallerGone`] when the caller's account was deleted
+    /// meanwhile.
+    pub async fn like(&self, caller: &Caller, post: PostId) -> Result<LikeState, DomainError> {
+        self.ensure_visible(post, Some(caller)).await?;
+        let like_count = self.likes.like(caller.id(), post).await?;
         Ok(LikeState {
             post_id: post,
             like_count,
@@ -49,10 +54,20 @@ impl LikeService {
         })
     }
 
-    /// Idempotent. Errors: [`DomainError::NotFound`] for a missing post or someone else's draft.
-    pub async fn unlike(&self, user: UserId, post: PostId) -> Result<LikeState, DomainError> {
-        self.ensure_visible(post, Some(user)).await?;
-        let like_count = self.likes.unlike(user, post).await?;
+    /// Idempotent. One's own like can always be taken back, even after the
+    /// post became a draft; to anyone else, someone else's draft still does
+    /// not exist.
+    ///
+    /// # Errors
+    /// [`DomainError::NotFound`] for a missing post, or someone else's draft
+    /// the caller does not like.
+    pub async fn unlike(&self, caller: &Caller, post: PostId) -> Result<LikeState, DomainError> {
+        let me = Some(caller.id());
+        match self.posts.find(post, me).await? {
+            Some(view) if view.post.is_visible_to(me) || view.liked_by_me => {}
+            _ => return Err(DomainError::NotFound(Entity::Post)),
+        }
+        let like_count = self.likes.unlike(caller.id(), post).await?;
         Ok(LikeState {
             post_id: post,
             like_count,
@@ -60,11 +75,14 @@ impl LikeService {
         })
     }
 
-    /// Most recent likes first. Errors: [`DomainError::NotFound`].
+    /// Most recent likes first.
+    ///
+    /// # Errors
+    /// [`DomainError::NotFound`] for a missing post or someone else's draft.
     pub async fn likers(
         &self,
         post: PostId,
-        viewer: Option<UserId>,
+        viewer: Option<&Caller>,
         page: PageRequest,
     ) -> Result<Page<Liker>, DomainError> {
         self.ensure_visible(post, viewer).await?;
@@ -74,11 +92,12 @@ impl LikeService {
     async fn ensure_visible(
         &self,
         post: PostId,
-        viewer: Option<UserId>,
+        viewer: Option<&Caller>,
     ) -> Result<(), DomainError> {
+        let viewer = viewer_id(viewer);
         match self.posts.find(post, viewer).await? {
             Some(view) if view.post.is_visible_to(viewer) => Ok(()),
-            _ => Err(DomainError::NotFound("post")),
+            _ => Err(DomainError::NotFound(Entity::Post)),
         }
     }
 }

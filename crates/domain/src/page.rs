@@ -146,24 +146,6 @@ pub struct Page<T> {
     pub next_cursor: Option<Cursor>,
 }
 
-impl<T> Page<T> {
-    /// Builds a page from up to `limit + 1` rows read in list order: the extra
-    /// row only tells that another page exists.
-    pub fn from_rows(mut rows: Vec<T>, limit: PageLimit, cursor_of: impl Fn(&T) -> Cursor) -> Self {
-        let has_more = rows.len() > limit.get();
-        rows.truncate(limit.get());
-        let next_cursor = if has_more {
-            rows.last().map(cursor_of)
-        } else {
-            None
-        };
-        Self {
-            items: rows,
-            next_cursor,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,19 +216,5 @@ mod tests {
         assert!(PageLimit::new(101).is_err());
         assert!(PageLimit::new(-5).is_err());
         assert_eq!(PageLimit::default().get(), 20);
-    }
-
-    #[test]
-    fn page_from_rows_uses_the_extra_row_only_as_a_signal() {
-        let limit = PageLimit::new(2).unwrap();
-        let cursor_of = |n: &i64| Cursor {
-            created_at: UNIX_EPOCH,
-            id: *n,
-        };
-        let full = Page::from_rows(vec![3, 2, 1], limit, cursor_of);
-        assert_eq!(full.items, vec![3, 2]);
-        assert_eq!(full.next_cursor.map(|c| c.id), Some(2));
-        let last = Page::from_rows(vec![3, 2], limit, cursor_of);
-        assert_eq!(last.next_cursor, None);
     }
 }

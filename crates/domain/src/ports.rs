@@ -1,7 +1,21 @@
-//! The traits adapters implement. Every method documents the errors it may
-//! return beyond [`DomainError::Unavailable`] (storage unreachable or no
-//! connection free in time) and [`DomainError::Unexpected`], which any
-//! storage method may return.
+//! The traits adapters implement.
+//!
+//! # Errors
+//! Every method documents, under `# Errors`, what it may return beyond
+//! [`DomainError::Unavailable`] (the store cannot be reached now; worth a
+//! retry) and [`DomainError::Unexpected`] (anything else; a bug), which any
+//! storage method may return. A method without such a section returns only
+//! those two.
+//!
+//! # Implementing
+//! Implement them with [`macro@crate::async_trait`], re-exported so the version
+//! matches; with the `mocks` feature each trait has a mockall mock
+//! (`MockUserRepository`, ...). The three repositories read one another's
+//! data (a [`PostView`] carries its author and `liked_by_me`), so they share
+//! one store. Timestamps are kept to the microsecond: lists are ordered by
+//! `(created_at, id)`, newest first, and a page starts strictly after its
+//! cursor, so a store that keeps finer times would skip items that share a
+//! microsecond once the cursor rounds them.
 
 use std::time::Duration;
 
@@ -18,7 +32,9 @@ use crate::{
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait UserRepository: Send + Sync {
-    /// Errors: [`DomainError::EmailTaken`] when the email is registered already.
+    ///
+    /// # Errors
+    /// [`DomainError::EmailTaken`] when the email is registered already.
     async fn insert(&self, user: NewUser) -> Result<User, DomainError>;
 
     /// The user with this id, if any.
@@ -44,7 +60,9 @@ pub trait UserRepository: Send + Sync {
 #[async_trait]
 pub trait PostRepository: Send + Sync {
     /// Stores a new post and returns it as its author sees it.
-    /// Errors: [`DomainError::InvalidToken`] when the author no longer exists
+    ///
+    /// # Errors
+    /// [`DomainError::CallerGone`] when the author does not exist
     /// (the account was deleted after the caller was authenticated).
     async fn insert(&self, post: NewPost) -> Result<PostView, DomainError>;
 
@@ -77,13 +95,17 @@ pub trait PostRepository: Send + Sync {
 #[async_trait]
 pub trait LikeRepository: Send + Sync {
     /// Records the like if absent; returns the post's like count afterwards.
-    /// Errors: [`DomainError::NotFound`] when the post does not exist;
-    /// [`DomainError::InvalidToken`] when the user no longer does (the
-    /// account was deleted after the caller was authenticated).
+    ///
+    /// # Errors
+    /// [`DomainError::NotFound`] when the post does not exist;
+    /// [`DomainError::CallerGone`] when the user does not (the account was
+    /// deleted after the caller was authenticated).
     async fn like(&self, user: UserId, post: PostId) -> Result<i64, DomainError>;
 
     /// Removes the like if present; returns the post's like count afterwards.
-    /// Errors: [`DomainError::NotFound`] when the post does not exist.
+    ///
+    /// # Errors
+    /// [`DomainError::NotFound`] when the post does not exist.
     async fn unlike(&self, user: UserId, post: PostId) -> Result<i64, DomainError>;
 
     /// Who liked the post, most recent first (`liked_at`, then user id).
@@ -115,7 +137,9 @@ pub trait TokenService: Send + Sync {
     fn issue(&self, user: UserId, session: SessionId) -> Result<AccessToken, DomainError>;
 
     /// The user and session a token was issued to.
-    /// Errors: [`DomainError::InvalidToken`] for any token this service did not
+    ///
+    /// # Errors
+    /// [`DomainError::InvalidToken`] for any token this service did not
     /// issue, or that has expired.
     fn verify(&self, token: &str) -> Result<TokenClaims, DomainError>;
 
@@ -135,7 +159,9 @@ pub trait TokenService: Send + Sync {
 pub trait SessionRepository: Send + Sync {
     /// Stores a new session with its first refresh token, and forgets the
     /// user's expired ones.
-    /// Errors: [`DomainError::InvalidToken`] when the user no longer exists.
+    ///
+    /// # Errors
+    /// [`DomainError::CallerGone`] when the user does not exist.
     async fn create(&self, session: NewSession) -> Result<SessionId, DomainError>;
 
     /// In one transaction: spends the refresh token with digest `presented`

@@ -122,13 +122,46 @@ pub struct TokenClaims {
     pub session: SessionId,
 }
 
-/// An authenticated caller: the user, and the session their token belongs to.
+/// Who a use case acts for: a user whose token was checked and whose session
+/// is live. Only [`crate::AccountService::authenticate`] makes one, so a bare
+/// [`UserId`] can never stand in for a caller; use cases that act for
+/// someone take a `&Caller`, and read-only ones an `Option<&Caller>`.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// Loaded in the same statement that checked the session.
-    pub user: User,
+    user: User,
+    session: SessionId,
+}
+
+impl Caller {
+    /// For authentication alone (and this crate's tests).
+    pub(crate) fn new(user: User, session: SessionId) -> Self {
+        Self { user, session }
+    }
+
+    /// The caller's user id.
+    pub fn id(&self) -> UserId {
+        self.user.id
+    }
+
+    /// The caller's account, loaded in the same statement that checked the session.
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
     /// The session of the token presented.
-    pub session: SessionId,
+    pub fn session(&self) -> SessionId {
+        self.session
+    }
+
+    /// The caller's account, taken out of the caller.
+    pub fn into_user(self) -> User {
+        self.user
+    }
+}
+
+/// The id of an optional caller: what visibility rules compare with an author.
+pub(crate) fn viewer_id(viewer: Option<&Caller>) -> Option<UserId> {
+    viewer.map(Caller::id)
 }
 
 /// What a sign-in or a refresh hands to the client.

@@ -1,3 +1,11 @@
+//! Rules shared by the text values. Unicode's tables come from the
+//! unicode-rs crates (`unicode-normalization`, `unicode-properties`), kept
+//! in step with the Unicode standard by the same maintainers as `idna` and
+//! `url`: normalisation and general categories are not tables to copy by hand.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
 use crate::error::{DomainError, FieldError};
 
 /// Why a raw value could not become a domain value; the message is fit for clients.
@@ -55,21 +63,57 @@ pub(crate) fn check_text(
     Ok(())
 }
 
-/// A value stored trimmed whose length limit holds for the text as sent, so
-/// that clients (and the OpenAPI document) have one plain rule: at most
+/// A one-line display text (a name, a title): trimmed, then NFC-normalised
+/// so that one text has one stored form, then checked by [`check_text`] and
+/// [`check_visible`]: what is left is not blank and shows what it holds. The length limit holds for the text as sent, so that
+/// clients (and the OpenAPI document) have one plain rule: at most
 /// `max_chars` characters, surrounding whitespace included.
-pub(crate) fn trimmed(
-    raw: &str,
-    min_chars: usize,
-    max_chars: usize,
-    allow_newlines: bool,
-) -> Result<&str, InvalidValue> {
+pub(crate) fn display_line(raw: &str, max_chars: usize) -> Result<String, InvalidValue> {
     if raw.chars().count() > max_chars {
         return Err(InvalidValue(format!(
             "must be at most {max_chars} characters long"
         )));
     }
-    let value = raw.trim();
-    check_text(value, min_chars, max_chars, allow_newlines)?;
+    let value: String = raw.trim().nfc().collect();
+    check_text(&value, 1, max_chars, false)?;
+    check_visible(&value)?;
     Ok(value)
 }
+
+/// Refuses what a reader cannot see or is misled by (see [`is_hidden`]).
+pub(crate) fn check_visible(value: &str) -> Result<(), InvalidValue> {
+    match value.chars().find(|c| is_hidden(*c)) {
+        Some(c) => Err(InvalidValue(format!(
+            "must not contain invisible or formatting characters (found U+{:04X})",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Whether names, titles and emails refuse `c` as invisible or misleading:
+/// format characters (zero-width space and joiners, the byte-order mark,
+/// bidi overrides and isolates, tag characters: Unicode category Cf), line
+/// and paragraph separators, private-use code points, and the letters that
+/// render as blank although they are not whitespace (the Hangul fillers,
+/// the blank Braille pattern, ...). Variation selectors and combining marks
+/// stay allowed: emoji and many scripts need them. Control characters have
+/// their own rule.
+pub fn is_hidden(c: char) -> bool {
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format
+            | GeneralCategory::PrivateUse
+            | GeneralCategory::Surrogate
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    ) || BLANK_LETTERS.contains(&c)
+}
+
+/// Letters and symbols that render as nothing: the Hangul fillers (a name
+/// of U+3164 looks empty), the blank Braille pattern, the combining grapheme
+/// joiner and the Khmer inherent vowels, which Unicode itself calls
+/// default-ignorable.
+const BLANK_LETTERS: [char; 8] = [
+    '\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}', '\u{2800}', '\u{034F}', '\u{17B4}', '\u{17B5}',
+];

@@ -1,13 +1,11 @@
-use crate::local_pg::LocalPgError;
-
 /// Failures of infrastructure set-up (connecting, migrating), as opposed to
 /// the [`domain::DomainError`]s that repositories return. Each message is one
 /// line that names the problem and, where there is one, the fix.
 #[derive(Debug, thiserror::Error)]
 pub enum InfraError {
     #[error(
-        "cannot connect to the database at {target}: {reason} (check DATABASE_URL and that the \
-         server is running)"
+        "cannot connect to the database at {target}: {reason} (is the server running? Check the database \
+         settings)"
     )]
     Connect { target: String, reason: String },
 
@@ -25,7 +23,4 @@ pub enum InfraError {
          run the build that applied it, or a newer one"
     )]
     UnknownMigration { version: String },
-
-    #[error(transparent)]
-    LocalPg(#[from] LocalPgError),
 }

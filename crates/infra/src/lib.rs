@@ -8,7 +8,6 @@
 //!   [`PgHealthCheck`] for readiness, and [`PgLoginAttempts`], the credential
 //!   throttle's counters shared by every instance.
 //! - [`migrations`]: the schema migrations of `migrations/`, embedded.
-//! - [`local_pg`]: a project-local PostgreSQL for development and tests.
 //! - `testing` (feature `testing`): one fresh database per test.
 
 mod attempts;
@@ -18,8 +17,8 @@ mod error;
 #[cfg(test)]
 mod fixture;
 mod likes;
-pub mod local_pg;
 pub mod migrations;
+mod paging;
 mod posts;
 mod schema;
 #[cfg(test)]

@@ -9,11 +9,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::{
-    Author, Cursor, DomainError, LikeRepository, Liker, Page, PageRequest, PostId, UserId, UserName,
+    Author, Cursor, DomainError, Entity, LikeRepository, Liker, Page, PageRequest, PostId, UserId,
+    UserName,
 };
 
 use crate::Database;
 use crate::db::{CorruptRow, acting_user_gone, db_error, violates};
+use crate::paging::page_from_rows;
 use crate::posts::{before, fetch_limit};
 use crate::schema::{likes, posts, users};
 
@@ -46,12 +48,12 @@ impl LikeRepository for PgLikeRepository {
                 })
                 .map_err(|error| {
                     if violates(&error, POST_EXISTS) {
-                        DomainError::NotFound("post")
+                        DomainError::NotFound(Entity::Post)
                     } else {
                         acting_user_gone(error, LIKER_EXISTS)
                     }
                 })?
-                .ok_or(DomainError::NotFound("post"))
+                .ok_or(DomainError::NotFound(Entity::Post))
             })
             .await
     }
@@ -77,7 +79,7 @@ impl LikeRepository for PgLikeRepository {
                     Ok(Some(count - i64::try_from(removed).unwrap_or(0)))
                 })
                 .map_err(db_error)?
-                .ok_or(DomainError::NotFound("post"))
+                .ok_or(DomainError::NotFound(Entity::Post))
             })
             .await
     }
@@ -111,7 +113,7 @@ impl LikeRepository for PgLikeRepository {
                         })
                     })
                     .collect::<Result<Vec<_>, DomainError>>()?;
-                Ok(Page::from_rows(likers, page.limit, |liker| Cursor {
+                Ok(page_from_rows(likers, page.limit, |liker| Cursor {
                     created_at: liker.liked_at,
                     id: liker.user.id.get(),
                 }))

@@ -16,6 +16,7 @@ use domain::{
 
 use crate::Database;
 use crate::db::{OptionalRow, acting_user_gone, db_error};
+use crate::paging::page_from_rows;
 use crate::schema::{likes, posts, users};
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
 
@@ -133,7 +134,7 @@ impl PostRepository for PgPostRepository {
                     .into_iter()
                     .map(into_view)
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(Page::from_rows(views, page.limit, |view| Cursor {
+                Ok(page_from_rows(views, page.limit, |view| Cursor {
                     created_at: view.post.created_at,
                     id: view.post.id.get(),
                 }))

@@ -18,8 +18,8 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
 
 use crate::catalog::pg_database;
-use crate::local_pg::LocalPostgres;
 use crate::{Database, migrations};
+use devdb::LocalPostgres;
 
 const POOL_SIZE: u32 = 4;
 const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -246,13 +246,8 @@ impl TestServer {
 /// template instead of a stale one.
 fn template_name() -> Result<String, String> {
     let names = migrations::known_names().map_err(|e| e.to_string())?;
-    let hash = names
-        .join("\n")
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
-    Ok(format!("agora_template_{:08x}", hash >> 32))
+    let hash = devdb::short_hash(names.join("\n").as_bytes());
+    Ok(format!("agora_template_{hash:08x}"))
 }
 
 /// The same server URL with another database name.

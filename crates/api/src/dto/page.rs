@@ -1,4 +1,4 @@
-use domain::{Cursor, DomainError, FieldError, Page, PageLimit, PageRequest, UserId};
+use domain::{Cursor, DomainError, FieldError, Page, PageLimit, PageRequest, PostQuery, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::{
     IntoParams, PartialSchema, ToSchema,
@@ -84,16 +84,9 @@ pub(crate) struct PostListQuery {
     author_id: Option<String>,
 }
 
-/// A [`PostListQuery`] once checked.
-pub(crate) struct PostListing {
-    pub search: Option<String>,
-    pub author: Option<UserId>,
-    pub page: PageRequest,
-}
-
 impl PostListQuery {
     /// Errors: [`DomainError::Validation`] naming every bad parameter.
-    pub(crate) fn parse(self) -> Result<PostListing, DomainError> {
+    pub(crate) fn parse(self) -> Result<PostQuery, DomainError> {
         let (page, mut errors) = PageQuery {
             limit: self.limit,
             cursor: self.cursor,
@@ -114,7 +107,7 @@ impl PostListQuery {
             id
         });
         reject_any(errors)?;
-        Ok(PostListing {
+        Ok(PostQuery {
             search: self.search,
             author,
             page,

@@ -2,7 +2,7 @@ use actix_web::web::{Data, Json, Path, Query};
 use domain::{LikeService, PostId};
 
 use crate::{
-    auth::{AuthenticatedUser, MaybeUser},
+    caller_extractors::{AuthenticatedUser, MaybeUser},
     dto::{LikeStateBody, LikerBody, LikerPage, PageBody, PageQuery},
     error::ApiError,
     openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable, Unprocessable},
@@ -30,9 +30,7 @@ pub(crate) async fn like(
     caller: AuthenticatedUser,
     id: Path<i64>,
 ) -> Result<Json<LikeStateBody>, ApiError> {
-    let state = likes
-        .like(caller.id(), PostId::new(id.into_inner()))
-        .await?;
+    let state = likes.like(&caller.0, PostId::new(id.into_inner())).await?;
     Ok(Json(state.into()))
 }
 
@@ -59,7 +57,7 @@ pub(crate) async fn unlike(
     id: Path<i64>,
 ) -> Result<Json<LikeStateBody>, ApiError> {
     let state = likes
-        .unlike(caller.id(), PostId::new(id.into_inner()))
+        .unlike(&caller.0, PostId::new(id.into_inner()))
         .await?;
     Ok(Json(state.into()))
 }
@@ -91,7 +89,7 @@ pub(crate) async fn likers(
 ) -> Result<Json<PageBody<LikerBody>>, ApiError> {
     let page = query.into_inner().parse()?;
     let found = likes
-        .likers(PostId::new(id.into_inner()), viewer.id(), page)
+        .likers(PostId::new(id.into_inner()), viewer.0.as_ref(), page)
         .await?;
     Ok(Json(PageBody::from_page(found)))
 }

@@ -6,7 +6,7 @@ use domain::{PostId, PostService};
 
 use super::created;
 use crate::{
-    auth::{AuthenticatedUser, MaybeUser},
+    caller_extractors::{AuthenticatedUser, MaybeUser},
     dto::{
         NewPostBody, PageBody, PatchPostBody, PostBody, PostListQuery, PostPage, ReplacePostBody,
     },
@@ -44,7 +44,7 @@ pub(crate) async fn create(
     caller: AuthenticatedUser,
     body: Json<NewPostBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = posts.create(caller.id(), body.into_inner().into()).await?;
+    let view = posts.create(&caller.0, body.into_inner().into()).await?;
     Ok(created(
         format!("/posts/{}", view.post.id),
         PostBody::from(view),
@@ -76,15 +76,8 @@ pub(crate) async fn list(
     viewer: MaybeUser,
     query: Query<PostListQuery>,
 ) -> Result<Json<PageBody<PostBody>>, ApiError> {
-    let listing = query.into_inner().parse()?;
-    let found = posts
-        .list(
-            listing.search.as_deref(),
-            listing.author,
-            viewer.id(),
-            listing.page,
-        )
-        .await?;
+    let query = query.into_inner().parse()?;
+    let found = posts.list(query, viewer.0.as_ref()).await?;
     Ok(Json(PageBody::from_page(found)))
 }
 
@@ -110,7 +103,9 @@ pub(crate) async fn get(
     viewer: MaybeUser,
     id: Path<i64>,
 ) -> Result<Json<PostBody>, ApiError> {
-    let view = posts.get(PostId::new(id.into_inner()), viewer.id()).await?;
+    let view = posts
+        .get(PostId::new(id.into_inner()), viewer.0.as_ref())
+        .await?;
     Ok(Json(view.into()))
 }
 
@@ -147,7 +142,7 @@ pub(crate) async fn replace(
     let view = posts
         .replace(
             PostId::new(id.into_inner()),
-            caller.id(),
+            &caller.0,
             body.into_inner().into(),
         )
         .await?;
@@ -187,7 +182,7 @@ pub(crate) async fn patch(
     let view = posts
         .patch(
             PostId::new(id.into_inner()),
-            caller.id(),
+            &caller.0,
             body.into_inner().into(),
         )
         .await?;
@@ -218,7 +213,7 @@ pub(crate) async fn delete(
     id: Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     posts
-        .delete(PostId::new(id.into_inner()), caller.id())
+        .delete(PostId::new(id.into_inner()), &caller.0)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

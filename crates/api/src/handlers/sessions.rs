@@ -5,7 +5,7 @@ use actix_web::{
 use domain::{AccountService, SessionId};
 
 use crate::{
-    auth::{AuthenticatedUser, SignedToken},
+    caller_extractors::{AuthenticatedUser, SignedToken},
     dto::SessionBody,
     error::ApiError,
     openapi::responses::{NotFound, Unauthorized, Unavailable},
@@ -56,8 +56,8 @@ pub(crate) async fn list(
     accounts: Data<AccountService>,
     caller: AuthenticatedUser,
 ) -> Result<Json<Vec<SessionBody>>, ApiError> {
-    let current = caller.0.session;
-    let sessions = accounts.sessions(caller.id()).await?;
+    let current = caller.0.session();
+    let sessions = accounts.sessions(&caller.0).await?;
     Ok(Json(
         sessions
             .into_iter()

@@ -6,7 +6,7 @@ use domain::{AccountService, PostService, UserId};
 
 use super::created;
 use crate::{
-    auth::{AuthenticatedUser, MaybeUser},
+    caller_extractors::{AuthenticatedUser, MaybeUser},
     client::Client,
     dto::{
         AccountBody, DeleteAccountBody, PageBody, PageQuery, PostBody, PostPage, ProfileBody,
@@ -73,7 +73,7 @@ pub(crate) async fn register(
 )]
 // The extractor has just loaded the caller, so no use case is needed.
 pub(crate) async fn me(caller: AuthenticatedUser) -> Json<AccountBody> {
-    Json(caller.0.user.into())
+    Json(caller.0.into_user().into())
 }
 
 /// Change your account
@@ -200,7 +200,7 @@ pub(crate) async fn posts(
 ) -> Result<Json<PageBody<PostBody>>, ApiError> {
     let page = query.into_inner().parse()?;
     let found = posts
-        .list_by_author(UserId::new(id.into_inner()), viewer.id(), page)
+        .list_by_author(UserId::new(id.into_inner()), viewer.0.as_ref(), page)
         .await?;
     Ok(Json(PageBody::from_page(found)))
 }

@@ -67,7 +67,7 @@ async fn a_body_that_is_not_json_is_a_415() {
     let request = TestRequest::post()
         .uri("/users")
         .insert_header((CONTENT_TYPE, "text/plain"))
-        .set_payload(r#"{"name":"Ada","email":"ada@example.com","password":"password1"}"#);
+        .set_payload(r#"{"name":"Ada","email":"ada@example.com","password":"sturdy-pass-1"}"#);
     problem(
         send(Mocks::default(), request).await,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -76,7 +76,7 @@ async fn a_body_that_is_not_json_is_a_415() {
 
     let request = TestRequest::post()
         .uri("/users")
-        .set_payload(r#"{"name":"Ada","email":"ada@example.com","password":"password1"}"#);
+        .set_payload(r#"{"name":"Ada","email":"ada@example.com","password":"sturdy-pass-1"}"#);
     problem(
         send(Mocks::default(), request).await,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -102,7 +102,7 @@ async fn a_body_over_64_kib_is_a_413() {
 async fn a_missing_field_is_a_422_naming_it() {
     let request = TestRequest::post()
         .uri("/users")
-        .set_json(json!({"name": "Ada", "password": "password1"}));
+        .set_json(json!({"name": "Ada", "password": "sturdy-pass-1"}));
     let body = problem(
         send(Mocks::default(), request).await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -115,7 +115,7 @@ async fn a_missing_field_is_a_422_naming_it() {
 async fn a_wrong_json_type_is_a_422() {
     let request = TestRequest::post()
         .uri("/users")
-        .set_json(json!({"name": 5, "email": "ada@example.com", "password": "password1"}));
+        .set_json(json!({"name": 5, "email": "ada@example.com", "password": "sturdy-pass-1"}));
     let body = problem(
         send(Mocks::default(), request).await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -211,7 +211,7 @@ async fn a_taken_email_is_a_409() {
     let request = TestRequest::post().uri("/users").set_json(json!({
         "name": "Ada",
         "email": "ada@example.com",
-        "password": "password1",
+        "password": "sturdy-pass-1",
     }));
     problem(send(mocks, request).await, StatusCode::CONFLICT).await;
 }

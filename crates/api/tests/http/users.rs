@@ -20,7 +20,7 @@ async fn registering_is_a_201_with_location_and_no_password() {
     let request = TestRequest::post().uri("/users").set_json(json!({
         "name": "Ada",
         "email": "ada@example.com",
-        "password": "password1",
+        "password": "sturdy-pass-1",
     }));
     let response = send(mocks, request).await;
     assert_eq!(response.headers().get(LOCATION).unwrap(), "/users/7");

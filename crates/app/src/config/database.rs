@@ -1,47 +1,103 @@
-//! The database URL: `DATABASE_URL` as given, or built from the `DB_*` parts.
+//! The database the settings name: `DATABASE_URL` as given (SQLAlchemy's
+//! `postgresql+psycopg2://` too), or built from the original design's `DB_*` parts.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
 
-use super::checks::Checker;
-use super::error::ConfigError;
-use super::keys::{self, Key};
-use super::raw::Raw;
-use super::secret::Secret;
+use super::{Config, Profile};
 
 /// Driver names SQLAlchemy-style configurations use for PostgreSQL; they
-/// mean nothing to us but are not mistakes.
-const POSTGRES_DRIVERS: [&str; 10] = [
-    "postgres",
-    "postgresql",
-    "pg",
-    "libpq",
-    "psycopg",
-    "psycopg2",
-    "psycopg2cffi",
-    "asyncpg",
-    "pg8000",
-    "pygresql",
-];
+/// mean nothing to libpq but are not mistakes.
+const POSTGRES_DRIVERS: &str =
+    "postgres postgresql pg libpq psycopg psycopg2 psycopg2cffi asyncpg pg8000 pygresql";
 
-/// RFC 3986 unreserved characters stay; everything else in user, password,
-/// host and database name is percent-encoded so it cannot end a URL part.
+/// RFC 3986's unreserved characters stay; all else in a part is encoded,
+/// `%` included (`url`'s setters keep a `%` as it is).
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
 
-/// `None` when neither `DATABASE_URL` nor any `DB_*` part is set: the
-/// caller then starts a local PostgreSQL.
-pub(super) fn url(raw: &Raw, check: &Checker<'_>) -> Result<Option<Secret>, ConfigError> {
-    if let Some(driver) = &raw.db_driver
-        && !names_postgres(driver)
-    {
-        return Err(check.not_allowed(keys::DB_DRIVER));
+/// A `postgres://` URL and the keys that named it, for messages.
+#[derive(Debug, Clone)]
+pub struct DatabaseUrl {
+    url: SecretString,
+    /// `DATABASE_URL (from .env)`, `DB_* parts (DB_USER from environment variable DB_USER)`.
+    pub origin: String,
+}
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        self.url.expose_secret()
     }
-    match &raw.database_url {
-        Some(url) => given_url(url, check).map(Some),
-        None => from_parts(raw, check),
+
+    /// `host:port/name`, never the user or password: what logs may say.
+    pub fn describe(&self) -> String {
+        let Ok(url) = Url::parse(self.expose()) else {
+            return "an unparsable database URL".to_owned();
+        };
+        let host = percent_encoding::percent_decode_str(url.host_str().unwrap_or_default());
+        let port = url.port().unwrap_or(5432);
+        format!("{}:{port}{}", host.decode_utf8_lossy(), url.path())
+    }
+}
+
+impl Config {
+    /// The configured database; `None` when none is configured (the
+    /// development profile then starts a local one) or when it is invalid
+    /// (a problem is recorded).
+    pub fn database(&mut self) -> Option<DatabaseUrl> {
+        if let Some(driver) = &self.settings.db_driver
+            && !names_postgres(driver)
+        {
+            self.problem("DB_DRIVER", "Agora only speaks PostgreSQL: expected a driver name such as postgresql or psycopg2, or no DB_DRIVER");
+        }
+        if let Some(url) = &self.settings.database_url {
+            let url = url.expose_secret().to_owned();
+            let origin = format!("DATABASE_URL ({})", self.source("DATABASE_URL"));
+            let url = self.check("DATABASE_URL", given_url(&url))?;
+            return Some(DatabaseUrl { url, origin });
+        }
+        let parts = ["DB_USER", "DB_PASSWORD", "DB_HOST", "DB_PORT", "DB_NAME"];
+        let Some(first) = parts.iter().find(|k| self.source(k) != "not set") else {
+            if self.profile() == Profile::Production {
+                self.problem("DATABASE_URL", "required in the production profile, which starts no local PostgreSQL: set DATABASE_URL (or DB_USER, DB_HOST and DB_NAME)");
+            }
+            return None;
+        };
+        let origin = format!("DB_* parts ({first} {})", self.source(first));
+        let user = self.required("DB_USER", self.settings.db_user.clone(), first);
+        let host = self.required("DB_HOST", self.settings.db_host.clone(), first);
+        let name = self.required("DB_NAME", self.settings.db_name.clone(), first);
+        let port = self.settings.db_port;
+        if port == Some(0) {
+            self.problem("DB_PORT", "expected a port 1..=65535");
+        }
+        let password = self.settings.db_password.as_ref();
+        let url = from_parts(
+            &user?,
+            password.map(|p| p.expose_secret()),
+            &host?,
+            port,
+            &name?,
+        );
+        let url = self.check("DB_HOST", url)?;
+        Some(DatabaseUrl { url, origin })
+    }
+
+    /// A part the URL cannot do without, once `first` is set.
+    fn required(&mut self, key: &str, value: Option<String>, first: &str) -> Option<String> {
+        match value {
+            Some(value) if !value.trim().is_empty() => return Some(value),
+            Some(_) => self.problem(key, "must not be empty"),
+            None => self.problem(
+                key,
+                format!("{first} is set, so the URL is built from the DB_* parts, which need DB_USER, DB_HOST and DB_NAME: set {key}, or DATABASE_URL instead"),
+            ),
+        }
+        None
     }
 }
 
@@ -51,132 +107,50 @@ fn names_postgres(driver: &str) -> bool {
         .strip_prefix("postgresql+")
         .or_else(|| driver.strip_prefix("postgres+"))
         .unwrap_or(&driver);
-    POSTGRES_DRIVERS.contains(&driver)
+    POSTGRES_DRIVERS.split(' ').any(|known| known == driver)
 }
 
-/// Accepts SQLAlchemy's `postgresql+psycopg2://` too, rewritten to the
-/// `postgres://` libpq understands.
-fn given_url(url: &str, check: &Checker<'_>) -> Result<Secret, ConfigError> {
-    let key = keys::DATABASE_URL;
-    if url.trim().is_empty() {
-        return Err(check.invalid(
-            key,
-            format_args!(
-                "is empty; expected {}, or no DATABASE_URL to start a local PostgreSQL",
-                key.expected
-            ),
+/// The URL libpq understands, `postgres://`, whatever driver suffix it had.
+fn given_url(given: &str) -> Result<SecretString, String> {
+    let expected = "expected a PostgreSQL URL like postgres://user:password@host:5432/db";
+    let mut url = Url::parse(given).map_err(|error| format!("{error}; {expected}"))?;
+    let scheme = url.scheme().to_owned();
+    if !(scheme.starts_with("postgres") && names_postgres(&scheme)) {
+        return Err(format!(
+            "scheme {scheme:?} is not PostgreSQL (Agora only speaks PostgreSQL); {expected}"
         ));
     }
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(check.invalid(key, format_args!("is not a URL; expected {}", key.expected)));
-    };
-    let lowered = scheme.to_ascii_lowercase();
-    let postgres = match lowered.split_once('+') {
-        Some((base, driver)) => {
-            matches!(base, "postgres" | "postgresql") && POSTGRES_DRIVERS.contains(&driver)
-        }
-        None => matches!(lowered.as_str(), "postgres" | "postgresql"),
-    };
-    if !postgres {
-        return Err(check.invalid(key, scheme_problem(scheme)));
-    }
-    if rest.is_empty() {
-        return Err(check.invalid(key, format_args!("has no host; expected {}", key.expected)));
-    }
-    Ok(Secret::new(format!("postgres://{rest}")))
+    url.set_scheme("postgres")
+        .map_err(|()| format!("scheme {scheme:?} cannot be rewritten; {expected}"))?;
+    Ok(String::from(url).into())
 }
 
-fn scheme_problem(scheme: &str) -> String {
-    let expected = keys::DATABASE_URL.expected;
-    // The scheme is safe to quote, unless the URL is so mangled that the
-    // "scheme" is really something else.
-    let plain = scheme
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    if plain {
-        format!(
-            "scheme {scheme:?} is not PostgreSQL (Agora only speaks PostgreSQL); expected {expected}"
-        )
-    } else {
-        format!("the scheme is not PostgreSQL; expected {expected}")
-    }
-}
-
-fn from_parts(raw: &Raw, check: &Checker<'_>) -> Result<Option<Secret>, ConfigError> {
-    let parts = [
-        (keys::DB_USER, raw.db_user.is_some()),
-        (keys::DB_PASSWORD, raw.db_password.is_some()),
-        (keys::DB_HOST, raw.db_host.is_some()),
-        (keys::DB_PORT, raw.db_port.is_some()),
-        (keys::DB_NAME, raw.db_name.is_some()),
-    ];
-    let Some((first_set, _)) = parts.iter().find(|(_, set)| *set) else {
-        return Ok(None);
+fn from_parts(
+    user: &str,
+    password: Option<&str>,
+    host: &str,
+    port: Option<u16>,
+    name: &str,
+) -> Result<SecretString, String> {
+    let encode = |part: &str| utf8_percent_encode(part, COMPONENT).to_string();
+    // An IPv6 address goes in brackets; a name, an IPv4 address or a socket
+    // directory (/run/postgresql) is percent-encoded, as libpq expects.
+    let host = match host.parse::<std::net::Ipv6Addr>() {
+        Ok(_) => format!("[{host}]"),
+        Err(_) => encode(host),
     };
-    let required = Required {
-        check,
-        first_set: *first_set,
-    };
-    let user = required.get(keys::DB_USER, raw.db_user.as_deref())?;
-    let host = required.get(keys::DB_HOST, raw.db_host.as_deref())?;
-    let name = required.get(keys::DB_NAME, raw.db_name.as_deref())?;
-    let port = match raw.db_port {
-        Some(0) => return Err(check.not_allowed(keys::DB_PORT)),
-        Some(port) => format!(":{port}"),
-        None => String::new(),
-    };
-    let password = raw
-        .db_password
-        .as_deref()
-        .map(|password| format!(":{}", encode(password)))
+    let password = password
+        .map(|p| format!(":{}", encode(p)))
         .unwrap_or_default();
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
     let url = format!(
-        "postgres://{}{password}@{}{port}/{}",
+        "postgres://{}{password}@{host}{port}/{}",
         encode(user),
-        encode_host(host),
         encode(name)
     );
-    Ok(Some(Secret::new(url)))
-}
-
-/// A part the URL cannot do without, once any part is set.
-struct Required<'c, 'f> {
-    check: &'c Checker<'f>,
-    first_set: Key,
-}
-
-impl Required<'_, '_> {
-    fn get<'v>(&self, key: Key, value: Option<&'v str>) -> Result<&'v str, ConfigError> {
-        match value {
-            None => Err(ConfigError::missing(
-                key,
-                format_args!(
-                    "{} is set (from {}), so the database URL is built from the DB_* parts, which need DB_USER, DB_HOST and DB_NAME; set {}, or set DATABASE_URL instead",
-                    self.first_set.env,
-                    self.check.source(self.first_set),
-                    key.env
-                ),
-            )),
-            Some(value) if value.trim().is_empty() => {
-                Err(self.check.invalid(key, "must not be empty"))
-            }
-            Some(value) => Ok(value),
-        }
-    }
-}
-
-fn encode(component: &str) -> String {
-    utf8_percent_encode(component, COMPONENT).to_string()
-}
-
-/// An IPv6 address goes in brackets; anything else (a name, an IPv4
-/// address, a socket directory such as /run/postgresql) is encoded.
-fn encode_host(host: &str) -> String {
-    if host.starts_with('[') {
-        host.to_owned()
-    } else if host.parse::<std::net::Ipv6Addr>().is_ok() {
-        format!("[{host}]")
-    } else {
-        encode(host)
-    }
+    Url::parse(&url)
+        .map(|url| String::from(url).into())
+        .map_err(|error| {
+            format!("{error}: expected a host name, an IP address or a socket directory")
+        })
 }

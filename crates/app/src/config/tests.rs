@@ -2,14 +2,12 @@
 //! environment that is restored afterwards (and cleared first here, so the
 //! machine's own variables cannot leak in).
 
-mod database;
-mod errors;
-
 use std::time::Duration;
 
 use figment::Jail;
+use secrecy::ExposeSecret;
 
-use super::{ConfigError, Secret, Settings};
+use super::{Config, ConfigError, Profile};
 
 /// Runs `test` in a jail with an empty environment.
 #[allow(clippy::result_large_err, reason = "figment::Jail's own signature")]
@@ -25,28 +23,46 @@ fn file(jail: &Jail, name: &str, contents: &str) {
     jail.create_file(name, contents).unwrap();
 }
 
-fn load() -> Settings {
-    Settings::load().unwrap()
+fn load() -> Config {
+    Config::load(std::path::Path::new("")).unwrap()
 }
 
-fn load_err() -> ConfigError {
-    Settings::load().unwrap_err()
+/// The problems of loading, or else of building every part of the server.
+fn problems() -> Vec<String> {
+    match Config::load(std::path::Path::new("")) {
+        Err(ConfigError(lines)) => lines,
+        Ok(mut config) => match crate::serve::parts(&mut config) {
+            Err(ConfigError(lines)) => lines,
+            Ok(_) => Vec::new(),
+        },
+    }
 }
+
+fn url() -> String {
+    let mut config = load();
+    let url = config.database().expect("a database URL");
+    config.finish().unwrap();
+    url.expose().to_owned()
+}
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
 #[test]
 fn defaults_apply_with_no_configuration_at_all() {
     jailed(|_| {
-        let settings = load();
-        assert_eq!(settings.database.url, None);
-        assert_eq!(settings.database.pool_size, 16);
-        assert_eq!(settings.database.timeout, Duration::from_secs(5));
-        assert_eq!(settings.jwt.secret, None);
-        assert_eq!(settings.jwt.expire, Duration::from_secs(30 * 60));
-        assert_eq!(settings.bcrypt_cost, 12);
-        assert_eq!(settings.host, "127.0.0.1");
-        assert_eq!(settings.port, 8000);
-        assert!(settings.cors_allowed_origins.is_empty());
-        assert_eq!(settings.log_filter, "info");
+        let mut config = load();
+        assert_eq!(config.profile(), Profile::Development, "a debug build");
+        assert!(config.database().is_none(), "the local database");
+        let s = &config.settings;
+        assert_eq!(s.database_pool_size.get(), 16);
+        assert_eq!(s.database_timeout_seconds.get(), 5);
+        assert_eq!(
+            (s.bcrypt_cost, s.host.as_str(), s.port),
+            (12, "127.0.0.1", 8000)
+        );
+        assert!(s.cors_allowed_origins.is_empty());
+        assert_eq!(s.rust_log, "info");
+        assert!(problems().is_empty(), "{:?}", problems());
     });
 }
 
@@ -56,219 +72,376 @@ fn agora_toml_sets_values_with_lower_case_keys() {
         file(
             jail,
             "agora.toml",
-            r#"
-                database_url = "postgres://agora:pw@db:5432/agora"
-                database_pool_size = 4
-                database_timeout_seconds = 2
-                jwt_secret = "0123456789abcdef0123456789abcdef"
-                jwt_expire_minutes = 60
-                bcrypt_cost = 10
-                host = "0.0.0.0"
-                port = 9000
-                cors_allowed_origins = ["https://a.example", "http://localhost:3000"]
-                rust_log = "agora=debug,info"
-            "#,
+            "database_url = \"postgres://agora:pw@db:5432/agora\"\nport = 9000\ncors_allowed_origins = \"https://a.example, http://localhost:3000\"\n",
         );
-        let settings = load();
-        assert_eq!(
-            settings.database.url,
-            Some(Secret::new("postgres://agora:pw@db:5432/agora"))
-        );
-        assert_eq!(settings.database.pool_size, 4);
-        assert_eq!(settings.database.timeout, Duration::from_secs(2));
-        assert_eq!(
-            settings.jwt.secret,
-            Some(Secret::new("0123456789abcdef0123456789abcdef"))
-        );
-        assert_eq!(settings.jwt.expire, Duration::from_secs(3600));
-        assert_eq!(settings.bcrypt_cost, 10);
-        assert_eq!(settings.host, "0.0.0.0");
-        assert_eq!(settings.port, 9000);
-        assert_eq!(
-            settings.cors_allowed_origins,
-            ["https://a.example", "http://localhost:3000"]
-        );
-        assert_eq!(settings.log_filter, "agora=debug,info");
+        let config = load();
+        assert_eq!(config.settings.port, 9000);
+        assert_eq!(config.source("PORT"), "from agora.toml");
+        let origins: Vec<&str> = super::list(&config.settings.cors_allowed_origins).collect();
+        assert_eq!(origins, ["https://a.example", "http://localhost:3000"]);
+        assert_eq!(url(), "postgres://agora:pw@db:5432/agora");
     });
 }
 
 #[test]
-fn dotenv_overrides_agora_toml() {
+fn the_environment_overrides_dotenv_which_overrides_agora_toml() {
     jailed(|jail| {
-        file(jail, "agora.toml", "port = 9000\nbcrypt_cost = 10\n");
+        file(
+            jail,
+            "agora.toml",
+            "port = 9000\nbcrypt_cost = 10\nhost = \"::1\"\n",
+        );
         file(
             jail,
             ".env",
-            "# comment\nPORT=9001\nUNRELATED_TOOL_SETTING=x\n",
+            "# comment\nPORT=9001\nHOST=0.0.0.0\nUNRELATED_TOOL=x\n",
         );
-        let settings = load();
-        assert_eq!(settings.port, 9001);
-        assert_eq!(
-            settings.bcrypt_cost, 10,
-            "agora.toml still counts where .env is silent"
-        );
-    });
-}
-
-#[test]
-fn environment_overrides_dotenv() {
-    jailed(|jail| {
-        file(jail, ".env", "PORT=9001\nHOST=0.0.0.0\n");
         jail.set_env("PORT", "9002");
-        let settings = load();
-        assert_eq!(settings.port, 9002);
-        assert_eq!(settings.host, "0.0.0.0");
+        let config = load();
+        assert_eq!(config.settings.port, 9002);
+        assert_eq!(config.source("PORT"), "from environment variable PORT");
+        assert_eq!(config.settings.host, "0.0.0.0");
+        assert_eq!(config.source("HOST"), "from .env");
+        assert_eq!(config.settings.bcrypt_cost, 10);
+        assert!(
+            std::env::var_os("HOST").is_none(),
+            "reading .env sets nothing"
+        );
     });
 }
 
 #[test]
-fn reading_dotenv_leaves_the_process_environment_alone() {
-    jailed(|jail| {
-        file(jail, ".env", "PORT=9001\n");
-        load();
-        assert!(std::env::var_os("PORT").is_none());
-    });
-}
-
-#[test]
-fn load_from_reads_files_in_the_given_directory() {
-    jailed(|jail| {
-        let dir = jail.create_dir("project").unwrap();
-        file(jail, "project/agora.toml", "port = 9100\n");
-        file(jail, "project/.env", "HOST=0.0.0.0\n");
-        file(jail, "agora.toml", "port = 1\n");
-        let settings = Settings::load_from(&dir).unwrap();
-        assert_eq!(settings.port, 9100);
-        assert_eq!(settings.host, "0.0.0.0");
-    });
-}
-
-#[test]
-fn dotenv_values_may_be_quoted_and_exported() {
+fn dotenv_values_may_be_quoted_and_exported_and_stay_strings() {
     jailed(|jail| {
         file(
             jail,
             ".env",
-            "export RUST_LOG=\"agora=debug, info\"\nJWT_SECRET='with spaces and a # hash, 32+ bytes'\n",
+            "export RUST_LOG=\"agora=debug, info\"\nJWT_SECRET='with spaces and a # hash, 32+ bytes'\nDB_PASSWORD=007\n",
         );
-        let settings = load();
-        assert_eq!(settings.log_filter, "agora=debug, info");
+        let config = load();
+        assert_eq!(config.settings.rust_log, "agora=debug, info");
+        let secret = config.settings.jwt_secret.as_ref().unwrap();
         assert_eq!(
-            settings.jwt.secret.unwrap().expose(),
+            secret.expose_secret(),
             "with spaces and a # hash, 32+ bytes"
         );
-    });
-}
-
-#[test]
-fn strings_that_look_like_numbers_stay_strings() {
-    jailed(|jail| {
-        jail.set_env("JWT_SECRET", "00000000000000000000000000000000001");
         assert_eq!(
-            load().jwt.secret.unwrap().expose(),
-            "00000000000000000000000000000000001"
+            config
+                .settings
+                .db_password
+                .as_ref()
+                .unwrap()
+                .expose_secret(),
+            "007"
         );
     });
 }
 
 #[test]
-fn cors_list_is_split_on_commas_trimmed_and_empties_dropped() {
+fn every_problem_is_reported_at_once_with_its_source() {
     jailed(|jail| {
+        file(jail, ".env", "DATABASE_POOL_SIZE=0\n");
+        jail.set_env("PORT", "eighty");
+        let lines = problems();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines[0].starts_with("DATABASE_POOL_SIZE (from .env): "),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("PORT (from environment variable PORT): "),
+            "{lines:?}"
+        );
+
+        jail.set_env("PORT", "8000");
+        file(jail, ".env", "");
+        jail.set_env("BCRYPT_COST", "99");
+        jail.set_env("JWT_SECRET", "short-hunter2");
+        jail.set_env("JWT_ISSUER", "two words");
+        jail.set_env("CORS_ALLOWED_ORIGINS", "https://ok.example,*");
+        jail.set_env("TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal");
+        let lines = problems();
+        let keys: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
+        assert_eq!(
+            keys,
+            [
+                "BCRYPT_COST",
+                "JWT_SECRET",
+                "CORS_ALLOWED_ORIGINS",
+                "TRUSTED_PROXIES"
+            ],
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.contains("(from environment variable ")),
+            "{lines:?}"
+        );
+        assert!(!lines.join("\n").contains("hunter2"), "{lines:?}");
+
+        jail.set_env("JWT_SECRET", SECRET);
+        assert_eq!(problems().len(), 4, "the issuer now: {:?}", problems());
+    });
+}
+
+#[test]
+fn type_problems_and_constructor_problems_come_together() {
+    jailed(|jail| {
+        jail.set_env("PORT", "eighty");
+        jail.set_env("DB_PORT", "x");
+        jail.set_env("BCRYPT_COST", "99");
+        let lines = problems();
+        let keys: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
+        assert_eq!(
+            keys,
+            [
+                "DB_PORT",
+                "PORT",
+                "DB_USER",
+                "DB_HOST",
+                "DB_NAME",
+                "BCRYPT_COST"
+            ],
+            "{lines:?}"
+        );
+    });
+}
+
+#[test]
+fn valid_edges_and_lists_are_accepted() {
+    jailed(|jail| {
+        jail.set_env("BCRYPT_COST", "4");
+        jail.set_env("PORT", "0");
+        jail.set_env("DATABASE_POOL_SIZE", "1");
+        jail.set_env("JWT_EXPIRE_MINUTES", "1");
+        jail.set_env("HOST", "::");
         jail.set_env(
             "CORS_ALLOWED_ORIGINS",
-            " https://a.example , ,http://localhost:3000,, ",
+            " https://a.example/ , ,http://localhost:3000,, ",
         );
+        jail.set_env("TRUSTED_PROXIES", " 10.0.0.0/8, 2001:db8::1 ,");
+        let mut config = load();
+        let parts = crate::serve::parts(&mut config).unwrap();
         assert_eq!(
-            load().cors_allowed_origins,
+            parts.http.cors_allowed_origins,
             ["https://a.example", "http://localhost:3000"]
         );
-    });
-}
-
-#[test]
-fn cors_may_be_empty_but_never_a_wildcard() {
-    jailed(|jail| {
-        jail.set_env("CORS_ALLOWED_ORIGINS", "");
-        assert!(load().cors_allowed_origins.is_empty());
-        jail.set_env("CORS_ALLOWED_ORIGINS", "*");
-        let error = load_err().to_string();
-        assert!(error.contains("CORS_ALLOWED_ORIGINS"), "{error}");
-    });
-}
-
-#[test]
-fn trusted_proxies_are_cidrs_or_addresses_and_none_by_default() {
-    jailed(|jail| {
-        assert!(load().trusted_proxies.is_empty());
-        jail.set_env("TRUSTED_PROXIES", " 10.0.0.0/8, 2001:db8::1 ,");
-        let proxies: Vec<String> = load()
+        let proxies: Vec<String> = parts
+            .http
             .trusted_proxies
             .iter()
             .map(ToString::to_string)
             .collect();
         assert_eq!(proxies, ["10.0.0.0/8", "2001:db8::1/128"]);
-        jail.set_env("TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal");
-        let error = load_err().to_string();
+        assert_eq!(parts.tokens.lifetime(), Duration::from_secs(60));
+    });
+}
+
+#[test]
+fn production_needs_a_database_and_a_secret_one_line_each() {
+    jailed(|jail| {
+        jail.set_env("AGORA_PROFILE", "production");
+        let lines = problems();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].starts_with("DATABASE_URL (not set): required in the production profile"));
+        assert!(lines[1].starts_with("JWT_SECRET (not set): required in the production profile"));
+        jail.set_env("DATABASE_URL", "postgres://u@db/agora");
+        jail.set_env("JWT_SECRET", SECRET);
+        assert!(problems().is_empty(), "{:?}", problems());
+        jail.set_env("AGORA_PROFILE", "staging");
+        let lines = problems();
         assert!(
-            error.contains("TRUSTED_PROXIES") && error.contains("proxy.internal"),
-            "{error}"
+            lines.len() == 1
+                && lines[0]
+                    .starts_with("AGORA_PROFILE (from environment variable AGORA_PROFILE): "),
+            "{lines:?}"
         );
     });
 }
 
 #[test]
-fn valid_edges_are_accepted() {
+fn development_invents_a_secret() {
     jailed(|jail| {
-        jail.set_env("BCRYPT_COST", "4");
-        jail.set_env("PORT", "0");
-        jail.set_env("DATABASE_POOL_SIZE", "1");
-        jail.set_env("DATABASE_TIMEOUT_SECONDS", "1");
-        jail.set_env("JWT_EXPIRE_MINUTES", "1");
-        jail.set_env("JWT_SECRET", "x".repeat(32));
-        jail.set_env("HOST", "::");
-        let settings = load();
-        assert_eq!(settings.bcrypt_cost, 4);
-        assert_eq!(settings.port, 0);
-        assert_eq!(settings.jwt.expire, Duration::from_secs(60));
-        assert_eq!(settings.host, "::");
+        jail.set_env("AGORA_PROFILE", "development");
+        let mut config = load();
+        assert_eq!(config.jwt_secret().unwrap().expose_secret().len(), 64);
+        config.finish().unwrap();
     });
 }
 
 #[test]
-fn debug_of_settings_shows_no_secret() {
+fn debug_of_the_settings_shows_no_secret() {
     jailed(|jail| {
         jail.set_env("JWT_SECRET", "jwt-secret-jwt-secret-jwt-secret-0001");
-        jail.set_env("DB_USER", "agora");
-        jail.set_env("DB_PASSWORD", "db-password-42");
-        jail.set_env("DB_HOST", "localhost");
-        jail.set_env("DB_NAME", "agora");
-        let settings = load();
-        let shown = format!("{settings:?} {settings:#?}");
-        assert!(!shown.contains("jwt-secret"), "{shown}");
-        assert!(!shown.contains("db-password"), "{shown}");
-        assert!(shown.contains("<redacted>"));
+        jail.set_env("DATABASE_URL", "postgres://u:db-password-42@h/db");
+        let shown = format!("{:?}", load().settings);
+        assert!(
+            !shown.contains("jwt-secret") && !shown.contains("db-password"),
+            "{shown}"
+        );
     });
 }
 
 #[test]
-fn secret_prints_redacted_both_ways() {
-    let secret = Secret::new("hunter2");
-    assert_eq!(format!("{secret}"), "<redacted>");
-    assert_eq!(format!("{secret:?}"), "<redacted>");
-    assert_eq!(secret.expose(), "hunter2");
-}
-
-#[test]
-fn from_figment_takes_defaults_for_what_is_missing_and_overrides_on_top() {
+fn syntax_errors_name_the_file_and_line_but_quote_nothing() {
     jailed(|jail| {
-        file(jail, "agora.toml", "port = 9000\n");
-        let figment = Settings::figment(jail.directory())
-            .unwrap()
-            .merge(("port", 9999));
-        let settings = Settings::from_figment(figment).unwrap();
-        assert_eq!(settings.port, 9999);
-        assert_eq!(settings.bcrypt_cost, 12);
-        let empty = Settings::from_figment(figment::Figment::new()).unwrap();
-        assert_eq!(empty.port, 8000);
+        file(jail, "agora.toml", "jwt_secret = \"hunter2-hunter2\n");
+        let lines = problems();
+        assert!(
+            lines.len() == 1 && lines[0].starts_with("agora.toml: TOML parse error at line 1"),
+            "{lines:?}"
+        );
+        assert!(!lines[0].contains("hunter2"), "{lines:?}");
+
+        file(jail, "agora.toml", "");
+        file(jail, ".env", "PORT=1\n\nJWT_SECRET='hunter2-hunter2\n");
+        let lines = problems();
+        assert_eq!(lines, [".env: line 3 is not KEY=VALUE syntax"]);
     });
+}
+
+#[test]
+fn a_secret_of_the_wrong_type_in_toml_is_not_quoted() {
+    jailed(|jail| {
+        file(
+            jail,
+            "agora.toml",
+            "jwt_secret = 12345\ncors_allowed_origins = 5\n",
+        );
+        let lines = problems();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "JWT_SECRET (from agora.toml): must be a string"),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("CORS_ALLOWED_ORIGINS (from agora.toml): ")),
+            "{lines:?}"
+        );
+    });
+}
+
+mod database {
+    use super::*;
+
+    fn set_parts(jail: &mut Jail, password: &str) {
+        jail.set_env("DB_USER", "agora");
+        jail.set_env("DB_PASSWORD", password);
+        jail.set_env("DB_HOST", "db.example");
+        jail.set_env("DB_PORT", "5433");
+        jail.set_env("DB_NAME", "agora_db");
+    }
+
+    #[test]
+    fn url_is_built_from_parts_percent_encoded() {
+        jailed(|jail| {
+            set_parts(jail, "p@ss:w/rd%");
+            assert_eq!(
+                url(),
+                "postgres://agora:p%40ss%3Aw%2Frd%25@db.example:5433/agora_db"
+            );
+            jail.set_env("DB_USER", "me@corp:x");
+            jail.set_env("DB_NAME", "a/b c");
+            assert!(url().starts_with("postgres://me%40corp%3Ax:"), "{}", url());
+            assert!(url().ends_with("@db.example:5433/a%2Fb%20c"), "{}", url());
+        });
+    }
+
+    #[test]
+    fn parts_from_dotenv_build_the_url_like_the_original_design() {
+        jailed(|jail| {
+            file(
+                jail,
+                ".env",
+                "DB_DRIVER=psycopg2\nDB_USER=agora\nDB_PASSWORD=007\nDB_HOST=localhost\nDB_PORT=5432\nDB_NAME=agora\n",
+            );
+            assert_eq!(url(), "postgres://agora:007@localhost:5432/agora");
+            let mut config = load();
+            let named = config.database().unwrap();
+            assert_eq!(named.origin, "DB_* parts (DB_USER from .env)");
+            assert_eq!(named.describe(), "localhost:5432/agora");
+        });
+    }
+
+    #[test]
+    fn password_and_port_are_optional_and_hosts_may_be_sockets_or_ipv6() {
+        jailed(|jail| {
+            jail.set_env("DB_USER", "agora");
+            jail.set_env("DB_HOST", "/run/postgresql");
+            jail.set_env("DB_NAME", "agora");
+            assert_eq!(url(), "postgres://agora@%2Frun%2Fpostgresql/agora");
+            jail.set_env("DB_HOST", "::1");
+            jail.set_env("DB_PORT", "5433");
+            assert_eq!(url(), "postgres://agora@[::1]:5433/agora");
+        });
+    }
+
+    #[test]
+    fn database_url_wins_over_parts_and_may_name_a_driver() {
+        jailed(|jail| {
+            set_parts(jail, "pw");
+            jail.set_env("DATABASE_URL", "postgres://u:p@elsewhere/db");
+            assert_eq!(url(), "postgres://u:p@elsewhere/db");
+            jail.set_env("DATABASE_URL", "postgresql+psycopg2://u:p@h:5432/db");
+            assert_eq!(url(), "postgres://u:p@h:5432/db");
+        });
+    }
+
+    #[test]
+    fn another_database_or_no_url_is_refused_without_showing_it() {
+        jailed(|jail| {
+            for given in ["mysql://root:hunter2@db/agora", "hunter2", ""] {
+                jail.set_env("DATABASE_URL", given);
+                let lines = problems();
+                assert!(
+                    lines.len() == 1
+                        && lines[0]
+                            .starts_with("DATABASE_URL (from environment variable DATABASE_URL): "),
+                    "{lines:?}"
+                );
+                assert!(!lines[0].contains("hunter2"), "{lines:?}");
+            }
+        });
+    }
+
+    #[test]
+    fn postgres_driver_names_are_accepted_and_others_refused() {
+        jailed(|jail| {
+            set_parts(jail, "pw");
+            for driver in ["postgresql", "PostgreSQL+psycopg2", "asyncpg", "pg"] {
+                jail.set_env("DB_DRIVER", driver);
+                assert!(url().starts_with("postgres://agora:pw@"), "{driver}");
+            }
+            jail.set_env("DB_DRIVER", "mysql");
+            let lines = problems();
+            assert!(
+                lines.len() == 1
+                    && lines[0].starts_with("DB_DRIVER (from environment variable DB_DRIVER): "),
+                "{lines:?}"
+            );
+        });
+    }
+
+    #[test]
+    fn missing_or_bad_parts_are_each_named() {
+        jailed(|jail| {
+            jail.set_env("DB_USER", "agora");
+            jail.set_env("DB_PASSWORD", "hunter2");
+            jail.set_env("DB_HOST", " ");
+            jail.set_env("DB_PORT", "0");
+            let lines = problems();
+            let keys: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
+            assert_eq!(keys, ["DB_HOST", "DB_NAME", "DB_PORT"], "{lines:?}");
+            assert!(
+                lines[1].starts_with("DB_NAME (not set): DB_USER is set"),
+                "{lines:?}"
+            );
+            assert!(!lines.join("\n").contains("hunter2"));
+        });
+    }
 }

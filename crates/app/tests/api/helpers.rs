@@ -61,7 +61,7 @@ pub fn spawn_app_on(
     // Cost 4 keeps bcrypt fast in tests; production's cost comes from BCRYPT_COST.
     let hasher = BcryptHasher::new(4).unwrap();
     let tokens = JwtTokenService::new(SECRET.as_bytes(), Duration::from_secs(1800)).unwrap();
-    let services = app::wiring::services(database, hasher, tokens, policy);
+    let services = agora::wiring::services(database, hasher, tokens, policy);
     let server = api::server(listener, services, settings, std::future::pending()).unwrap();
     tokio::spawn(server);
     let client = Client::builder()

@@ -145,6 +145,38 @@ async fn likes_need_a_token_and_an_existing_post() {
     .await;
 }
 
+/// The bug: once the post became a draft, its liker could not take the
+/// like back (404); now the like goes, and shows gone when it is published again.
+#[tokio::test]
+async fn a_liker_can_unlike_a_post_that_became_a_draft() {
+    let app = spawn_app().await;
+    let (_, ada) = app.signed_up("Ada").await;
+    let (_, bob) = app.signed_up("Bob").await;
+    let post = new_post(&app, &ada).await;
+    assert_eq!(like(&app, post, &bob).await.0, StatusCode::OK);
+    let set_published = |published: bool| {
+        app.client
+            .patch(app.url(&format!("/posts/{post}")))
+            .bearer_auth(&ada)
+            .json(&json!({ "published": published }))
+            .send()
+    };
+    assert_eq!(set_published(false).await.unwrap().status(), StatusCode::OK);
+    // To anyone who does not like it, the draft still does not exist.
+    let (_, cy) = app.signed_up("Cy").await;
+    assert_eq!(unlike(&app, post, &cy).await.0, StatusCode::NOT_FOUND);
+
+    let (status, state) = unlike(&app, post, &bob).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        state,
+        json!({"post_id": post, "like_count": 0, "liked": false})
+    );
+    assert_eq!(set_published(true).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(like_count(&app, post).await, 0);
+    assert!(likers(&app, post).await.is_empty());
+}
+
 #[tokio::test]
 async fn like_count_stays_exact_under_100_concurrent_likes_and_unlikes() {
     let app = spawn_app().await;

@@ -38,6 +38,52 @@ async fn duplicate_email_is_409_case_insensitively() {
     problem(response, StatusCode::CONFLICT).await;
 }
 
+/// Look-alikes of an email are the same account: NFKC folds fullwidth
+/// letters; invisible characters are refused rather than making a second one.
+#[tokio::test]
+async fn look_alike_emails_cannot_make_a_second_account() {
+    let app = spawn_app().await;
+    let created = app
+        .register("Ada", "ada@example.com", "correct horse")
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let fullwidth = app
+        .register("Ada", "ａｄａ＠ｅｘａｍｐｌｅ．ｃｏｍ", "correct horse")
+        .await;
+    problem(fullwidth, StatusCode::CONFLICT).await;
+    for hidden in ["ada\u{200D}@example.com", "\u{FEFF}ada@example.com"] {
+        let response = app.register("Ada", hidden, "correct horse").await;
+        let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(body["errors"][0]["field"], "email", "{hidden:?}");
+    }
+    // The fullwidth spelling logs in to the one account.
+    let login = app
+        .login("ａｄａ＠ｅｘａｍｐｌｅ．ｃｏｍ", "correct horse")
+        .await;
+    assert_eq!(login.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn trivial_passwords_and_blank_rendering_names_are_422_and_store_nothing() {
+    let app = spawn_app().await;
+    for (name, password, field) in [
+        ("Ada", "password", "password"),
+        ("Ada", "12345678", "password"),
+        ("Ada", "        ", "password"),
+        ("Ada", "ada@example.com", "password"),
+        ("\u{3164}", "correct horse", "name"),
+        ("Ada\u{202E}", "correct horse", "name"),
+    ] {
+        let response = app.register(name, "ada@example.com", password).await;
+        let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(body["errors"][0]["field"], field, "{name:?} {password:?}");
+    }
+    let created = app
+        .register("Ada", "ada@example.com", "correct horse")
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+}
+
 #[tokio::test]
 async fn invalid_registration_is_422_naming_each_field_and_stores_nothing() {
     let app = spawn_app().await;

@@ -1,6 +1,6 @@
 use std::str::FromStr;
 
-use domain::{DomainError, Password, PasswordHash, PasswordHasher};
+use domain::{DomainError, Email, Password, PasswordHash, PasswordHasher};
 
 use super::BcryptHasher;
 use crate::AuthError;
@@ -12,7 +12,8 @@ fn hasher() -> BcryptHasher {
 }
 
 fn password(raw: &str) -> Password {
-    Password::parse(raw).unwrap()
+    let owner = Email::parse("ada@example.com").unwrap();
+    Password::parse(raw, &owner).unwrap()
 }
 
 #[tokio::test]

@@ -178,10 +178,17 @@ fn another_issuer_or_audience_is_rejected() {
         SECRET,
         &claims_with(json!({ "aud": "other" })),
     ));
-    let elsewhere = service().with_issuer("agora-staging");
+    let elsewhere = service().with_issuer("agora-staging").unwrap();
     let issued = elsewhere.issue(UserId::new(1), SessionId::new(1)).unwrap();
     assert_rejected(&issued.token);
     assert_eq!(elsewhere.verify(&issued.token).unwrap(), claims(1, 1));
+}
+
+#[test]
+fn an_empty_or_spaced_issuer_is_refused() {
+    for issuer in ["", "agora staging", "agora\n"] {
+        assert!(service().with_issuer(issuer).is_err(), "{issuer:?}");
+    }
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! behind every authenticated request, and revocation by their owner.
 
 use crate::{
-    AccountService, Caller, ClientAddress, DomainError, NewSession, Rotation, Session, SessionId,
-    SignIn, User, UserAgent, UserId,
+    AccountService, Caller, ClientAddress, DomainError, Entity, NewSession, Rotation, Session,
+    SessionId, SignIn, User, UserAgent,
 };
 
 impl AccountService {
@@ -65,10 +65,7 @@ impl AccountService {
             .caller(claims.user, claims.session)
             .await?
             .ok_or(DomainError::InvalidToken)?;
-        Ok(Caller {
-            user,
-            session: claims.session,
-        })
+        Ok(Caller::new(user, claims.session))
     }
 
     /// Ends the session of a bearer token; its tokens stop working at once.
@@ -84,9 +81,9 @@ impl AccountService {
             .map(drop)
     }
 
-    /// The user's live sessions, most recently used first.
-    pub async fn sessions(&self, user: UserId) -> Result<Vec<Session>, DomainError> {
-        self.sessions.list(user).await
+    /// The caller's live sessions, most recently used first.
+    pub async fn sessions(&self, caller: &Caller) -> Result<Vec<Session>, DomainError> {
+        self.sessions.list(caller.id()).await
     }
 
     /// Ends one of the caller's sessions.
@@ -96,10 +93,10 @@ impl AccountService {
         caller: &Caller,
         session: SessionId,
     ) -> Result<(), DomainError> {
-        if self.sessions.revoke(caller.user.id, session).await? {
+        if self.sessions.revoke(caller.id(), session).await? {
             Ok(())
         } else {
-            Err(DomainError::NotFound("session"))
+            Err(DomainError::NotFound(Entity::Session))
         }
     }
 
@@ -107,7 +104,7 @@ impl AccountService {
     /// everywhere else"); how many ended.
     pub async fn revoke_other_sessions(&self, caller: &Caller) -> Result<u64, DomainError> {
         self.sessions
-            .revoke_others(caller.user.id, caller.session)
+            .revoke_others(caller.id(), caller.session())
             .await
     }
 }

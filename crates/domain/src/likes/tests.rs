@@ -5,7 +5,8 @@ use mockall::predicate::eq;
 
 use super::*;
 use crate::{
-    MockLikeRepository, MockPostRepository, Post, PostContent, PostTitle, PostView, UserName,
+    Entity, MockLikeRepository, MockPostRepository, Post, PostContent, PostTitle, PostView, UserId,
+    UserName, test_support::caller,
 };
 
 const ALICE: UserId = UserId::new(1);
@@ -13,6 +14,10 @@ const BOB: UserId = UserId::new(2);
 const POST: PostId = PostId::new(10);
 
 fn posts_returning(published: bool) -> MockPostRepository {
+    posts_returning_liked(published, false)
+}
+
+fn posts_returning_liked(published: bool, liked_by_me: bool) -> MockPostRepository {
     let mut posts = MockPostRepository::new();
     posts.expect_find().returning(move |id, _| {
         Ok(Some(PostView {
@@ -30,7 +35,7 @@ fn posts_returning(published: bool) -> MockPostRepository {
                 id: ALICE,
                 name: UserName::parse("Alice").unwrap(),
             },
-            liked_by_me: false,
+            liked_by_me,
         }))
     });
     posts
@@ -49,7 +54,7 @@ fn like_and_unlike_report_the_count_the_store_returns() {
         .returning(|_, _| Ok(4));
     let service = LikeService::new(Arc::new(posts_returning(true)), Arc::new(likes));
     assert_eq!(
-        block_on(service.like(BOB, POST)).unwrap(),
+        block_on(service.like(&caller(BOB), POST)).unwrap(),
         LikeState {
             post_id: POST,
             like_count: 5,
@@ -57,7 +62,7 @@ fn like_and_unlike_report_the_count_the_store_returns() {
         }
     );
     assert_eq!(
-        block_on(service.unlike(BOB, POST)).unwrap(),
+        block_on(service.unlike(&caller(BOB), POST)).unwrap(),
         LikeState {
             post_id: POST,
             like_count: 4,
@@ -73,12 +78,12 @@ fn someone_elses_draft_cannot_be_liked_or_inspected() {
     likes.expect_likers().never();
     let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
     assert!(matches!(
-        block_on(service.like(BOB, POST)),
-        Err(DomainError::NotFound("post"))
+        block_on(service.like(&caller(BOB), POST)),
+        Err(DomainError::NotFound(Entity::Post))
     ));
     assert!(matches!(
         block_on(service.likers(POST, None, PageRequest::default())),
-        Err(DomainError::NotFound("post"))
+        Err(DomainError::NotFound(Entity::Post))
     ));
 }
 
@@ -87,17 +92,62 @@ fn the_author_may_like_their_own_draft() {
     let mut likes = MockLikeRepository::new();
     likes.expect_like().returning(|_, _| Ok(1));
     let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
-    assert!(block_on(service.like(ALICE, POST)).is_ok());
+    assert!(block_on(service.like(&caller(ALICE), POST)).is_ok());
 }
 
 #[test]
 fn a_missing_post_is_not_found() {
+    let mut likes = MockLikeRepository::new();
+    likes.expect_unlike().never();
     let mut posts = MockPostRepository::new();
     posts.expect_find().returning(|_, _| Ok(None));
-    let service = LikeService::new(Arc::new(posts), Arc::new(MockLikeRepository::new()));
+    let service = LikeService::new(Arc::new(posts), Arc::new(likes));
     assert!(matches!(
-        block_on(service.unlike(BOB, POST)),
-        Err(DomainError::NotFound("post"))
+        block_on(service.unlike(&caller(BOB), POST)),
+        Err(DomainError::NotFound(Entity::Post))
+    ));
+}
+
+/// The bug: a like given while the post was published could not be taken
+/// back once the post became a draft (unlike answered NotFound).
+#[test]
+fn unlike_removes_ones_own_like_after_the_post_became_a_draft() {
+    let mut likes = MockLikeRepository::new();
+    likes
+        .expect_unlike()
+        .with(eq(BOB), eq(POST))
+        .times(1)
+        .returning(|_, _| Ok(0));
+    let service = LikeService::new(
+        Arc::new(posts_returning_liked(false, true)),
+        Arc::new(likes),
+    );
+    let state = block_on(service.unlike(&caller(BOB), POST)).unwrap();
+    assert_eq!((state.like_count, state.liked), (0, false));
+}
+
+/// Unliking is no way to learn that someone else's draft exists.
+#[test]
+fn unliking_someone_elses_draft_one_does_not_like_is_not_found() {
+    let mut likes = MockLikeRepository::new();
+    likes.expect_unlike().never();
+    let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
+    assert!(matches!(
+        block_on(service.unlike(&caller(BOB), POST)),
+        Err(DomainError::NotFound(Entity::Post))
+    ));
+}
+
+#[test]
+fn liking_as_a_caller_whose_account_is_gone_is_a_typed_error() {
+    let mut likes = MockLikeRepository::new();
+    likes
+        .expect_like()
+        .returning(|_, _| Err(DomainError::CallerGone));
+    let service = LikeService::new(Arc::new(posts_returning(true)), Arc::new(likes));
+    assert!(matches!(
+        block_on(service.like(&caller(BOB), POST)),
+        Err(DomainError::CallerGone)
     ));
 }
 

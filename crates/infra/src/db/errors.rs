@@ -148,11 +148,10 @@ impl<R> OptionalRow<R> for QueryResult<R> {
 
 /// `error`, unless it is the violation of `user_exists`, a foreign key to
 /// the acting user: then the account was deleted after the caller was
-/// authenticated, which for the caller is a token naming a user that no
-/// longer exists ([`DomainError::InvalidToken`]).
+/// authenticated ([`DomainError::CallerGone`]).
 pub(crate) fn acting_user_gone(error: Error, user_exists: &str) -> DomainError {
     if violates(&error, user_exists) {
-        DomainError::InvalidToken
+        DomainError::CallerGone
     } else {
         db_error(error)
     }

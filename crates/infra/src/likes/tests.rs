@@ -1,5 +1,5 @@
 use domain::{
-    DomainError, LikeRepository, PageLimit, PageRequest, PostId, PostRepository, UserId,
+    DomainError, Entity, LikeRepository, PageLimit, PageRequest, PostId, PostRepository, UserId,
     UserRepository,
 };
 
@@ -46,11 +46,11 @@ async fn liking_a_missing_post_is_not_found() {
     let missing = PostId::new(999_999);
     assert!(matches!(
         f.likes.like(ada, missing).await,
-        Err(DomainError::NotFound("post"))
+        Err(DomainError::NotFound(Entity::Post))
     ));
     assert!(matches!(
         f.likes.unlike(ada, missing).await,
-        Err(DomainError::NotFound("post"))
+        Err(DomainError::NotFound(Entity::Post))
     ));
 }
 

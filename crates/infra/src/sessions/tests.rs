@@ -48,13 +48,13 @@ async fn a_session_stores_its_origin_and_authenticates_its_user_only() {
 }
 
 #[tokio::test]
-async fn a_session_for_a_vanished_user_is_an_invalid_token() {
+async fn a_session_for_a_vanished_user_is_caller_gone() {
     let fixture = Fixture::new();
     let error = repo(&fixture)
         .create(new_session(UserId::new(999_999), 1))
         .await
         .unwrap_err();
-    assert!(matches!(error, DomainError::InvalidToken), "{error:?}");
+    assert!(matches!(error, DomainError::CallerGone), "{error:?}");
 }
 
 #[tokio::test]

@@ -37,6 +37,19 @@ const SAMPLES: &[&str] = &[
     "\t\tindented",
     "x\u{2028}y",
     "🦀 crab",
+    "Ada\u{200B}",
+    "\u{200B}",
+    "\u{FEFF}Ada",
+    "Ada\u{202E}x",
+    "\u{2066}Ada\u{2069}",
+    "Ada\u{E0041}\u{E007F}",
+    "\u{3164}",
+    "Ada \u{3164}",
+    "\u{2800}",
+    "Ada\u{E000}",
+    "Ada\u{F0000}",
+    "Cafe\u{301}",
+    "❤\u{FE0F}",
 ];
 
 fn matches(pattern: &str, text: &str) -> bool {

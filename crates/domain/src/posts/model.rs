@@ -2,11 +2,11 @@ use std::fmt;
 
 use crate::{
     InvalidValue, PostId, Timestamp, UserId, UserName,
-    validation::{check_text, trimmed},
+    validation::{check_text, display_line},
 };
 
 /// A post title: one line of at most 200 characters as sent, stored trimmed
-/// (and then not empty).
+/// and in NFC, with something visible in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostTitle(String);
 
@@ -14,11 +14,16 @@ impl PostTitle {
     /// The longest title accepted, in characters (not bytes), counted before trimming.
     pub const MAX_CHARS: usize = 200;
 
-    /// Trims `raw`, then checks it.
-    /// Errors: [`InvalidValue`] when it is longer than [`PostTitle::MAX_CHARS`]
-    /// as sent, blank, or contains a control character (newlines included).
+    /// Trims `raw` and normalises it to NFC, then checks it.
+    ///
+    /// # Errors
+    /// [`InvalidValue`] when it is longer than [`PostTitle::MAX_CHARS`] as
+    /// sent, blank, contains a control character (newlines included), a
+    /// format character (zero-width space or joiner, byte-order mark, bidi
+    /// override or isolate, tag), or a character that renders blank (such as
+    /// the Hangul filler U+3164), or has no visible character at all.
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        trimmed(raw, 1, Self::MAX_CHARS, false).map(|title| Self(title.to_owned()))
+        display_line(raw, Self::MAX_CHARS).map(Self)
     }
 
     /// The trimmed title.
@@ -141,5 +146,33 @@ impl Post {
     /// Published posts are public; drafts are their author's alone.
     pub fn is_visible_to(&self, viewer: Option<UserId>) -> bool {
         self.published || viewer == Some(self.author_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_nfc() {
+        assert_eq!(
+            PostTitle::parse("Cafe\u{301}").unwrap().as_str(),
+            "Caf\u{e9}"
+        );
+    }
+
+    #[test]
+    fn titles_refuse_invisible_misleading_and_blank_rendering_characters() {
+        for raw in [
+            "Hello\u{200B}world",
+            "\u{FEFF}Hello",
+            "Hello \u{202E}dlrow",
+            "\u{2066}Hello\u{2069}",
+            "Hello\u{E0068}\u{E007F}",
+            "\u{3164}",
+            "\u{115F}\u{1160}",
+        ] {
+            assert!(PostTitle::parse(raw).is_err(), "{raw:?} should be refused");
+        }
     }
 }

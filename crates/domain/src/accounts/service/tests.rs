@@ -68,10 +68,7 @@ const CLIENT: ClientAddress = ClientAddress::unknown();
 
 /// Ada, signed in with session 3.
 fn caller() -> Caller {
-    Caller {
-        user: ada(),
-        session: SessionId::new(3),
-    }
+    Caller::new(ada(), SessionId::new(3))
 }
 
 /// A throttle store with nothing counted: every check passes.
@@ -170,10 +167,10 @@ fn register_passes_a_taken_email_through() {
     users
         .expect_insert()
         .returning(|_| Err(DomainError::EmailTaken));
-    let error = block_on(
-        service(users, hasher, MockTokenService::new())
-            .register(registration("Ada", "ada@example.com", "password1"), &CLIENT),
-    )
+    let error = block_on(service(users, hasher, MockTokenService::new()).register(
+        registration("Ada", "ada@example.com", "sturdy-pass-1"),
+        &CLIENT,
+    ))
     .unwrap_err();
     assert!(matches!(error, DomainError::EmailTaken));
 }
@@ -430,7 +427,7 @@ fn rename_needs_no_password_and_validates_the_name() {
 }
 
 #[test]
-fn delete_and_profile_of_a_missing_user_are_not_found() {
+fn deleting_an_account_gone_meanwhile_is_caller_gone_and_an_unknown_profile_not_found() {
     let mut users = MockUserRepository::new();
     users.expect_delete().returning(|_| Ok(false));
     users.expect_profile().returning(|_| Ok(None));
@@ -439,11 +436,11 @@ fn delete_and_profile_of_a_missing_user_are_not_found() {
     let accounts = service(users, hasher, MockTokenService::new());
     assert!(matches!(
         block_on(accounts.delete(&caller(), Some("right password"), &CLIENT)),
-        Err(DomainError::NotFound("user"))
+        Err(DomainError::CallerGone)
     ));
     assert!(matches!(
         block_on(accounts.profile(UserId::new(1))),
-        Err(DomainError::NotFound("user"))
+        Err(DomainError::NotFound(Entity::User))
     ));
 }
 
@@ -538,4 +535,23 @@ fn unlimited_counting_nothing() -> MockLoginAttempts {
         .expect_counts()
         .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
     attempts
+}
+
+#[test]
+fn raw_inputs_redact_passwords_in_debug() {
+    let registration = Registration {
+        name: "Ada".into(),
+        email: "ada@example.com".into(),
+        password: "hunter2hunter2".into(),
+    };
+    let update = AccountUpdate {
+        name: Some("Ada".into()),
+        password: Some("newsecret99".into()),
+        current_password: Some("hunter2hunter2".into()),
+    };
+    for shown in [format!("{registration:?}"), format!("{update:?}")] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("newsecret99"), "{shown}");
+        assert!(shown.contains("Ada"), "{shown}");
+    }
 }

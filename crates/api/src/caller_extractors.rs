@@ -1,8 +1,9 @@
-//! Bearer-token extractors: a handler states whether it needs a caller by
-//! the type it asks for, so there is no list of public paths to keep in sync.
+//! Extractors that turn a request's bearer token into the domain's
+//! [`Caller`]: a handler states whether it needs a caller by the type it
+//! asks for, so there is no list of public paths to keep in sync.
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header::AUTHORIZATION, web::Data};
-use domain::{AccountService, Caller, DomainError, UserId};
+use domain::{AccountService, Caller, DomainError};
 use futures_util::future::LocalBoxFuture;
 
 use crate::error::ApiError;
@@ -11,22 +12,10 @@ use crate::error::ApiError;
 /// exists; 401 otherwise.
 pub(crate) struct AuthenticatedUser(pub Caller);
 
-impl AuthenticatedUser {
-    pub(crate) fn id(&self) -> UserId {
-        self.0.user.id
-    }
-}
-
 /// The caller, if a token is presented: no `Authorization` header means an
 /// anonymous caller, while a header with a bad token is still a 401, so a
 /// client never silently loses its identity.
 pub(crate) struct MaybeUser(pub Option<Caller>);
-
-impl MaybeUser {
-    pub(crate) fn id(&self) -> Option<UserId> {
-        self.0.as_ref().map(|caller| caller.user.id)
-    }
-}
 
 impl FromRequest for AuthenticatedUser {
     type Error = ApiError;

@@ -1,4 +1,4 @@
-//! A project-local PostgreSQL, started from the machine's server binaries:
+//! Development only: a project-local PostgreSQL, started from the machine's server binaries:
 //! for `cargo run` without `DATABASE_URL` (a durable dev cluster) and for tests
 //! (a throwaway cluster per test process).
 //!
@@ -6,8 +6,11 @@
 //! and trusts local connections as user `agora`. As root, it runs as the
 //! `postgres` system user, since initdb and pg_ctl refuse to run as root.
 //!
-//! A server this process started is stopped when the [`LocalPostgres`] drops,
-//! and by a watchdog child process if this process dies without dropping it.
+//! A throwaway server is stopped when its [`LocalPostgres`] drops, and by a
+//! watchdog child process if this process dies without dropping it. The dev
+//! server is shared by every process of the project that uses it (a server,
+//! `with-db`, `migrate`), each holding `users.lock` shared: whichever is the
+//! last to leave stops it, so none pulls the database from under another.
 
 mod binaries;
 mod cluster;
@@ -15,7 +18,7 @@ mod error;
 mod runner;
 mod watchdog;
 
-use std::fs::DirBuilder;
+use std::fs::{DirBuilder, File};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +26,6 @@ use diesel::prelude::*;
 
 pub use error::LocalPgError;
 
-use crate::catalog::pg_database;
 use binaries::{DEBIAN_ROOT, PgBinaries};
 use cluster::{Cluster, Durability, io_error};
 use runner::Runner;
@@ -41,6 +43,8 @@ pub struct LocalPostgres {
     cluster: Cluster,
     port: u16,
     ownership: Ownership,
+    /// The dev cluster's `users.lock`, held shared while this value lives.
+    users: Option<File>,
 }
 
 #[derive(Debug)]
@@ -50,9 +54,8 @@ enum Ownership {
         watchdog: Option<Watchdog>,
         remove: Option<PathBuf>,
     },
-    /// Another process (an earlier `agora serve` still running) started it:
-    /// stopping it would pull the database from under that process, so we
-    /// use it and leave it running.
+    /// Another process of the project started it; we stop it only if we
+    /// are the last to use it.
     Reused,
 }
 
@@ -78,6 +81,9 @@ impl LocalPostgres {
             .canonicalize()
             .map_err(|reason| io_error("open the project directory", project_dir, reason))?;
         let base = dev_base_dir(&project_dir, runner)?;
+        // Taken before looking for a running server: one being stopped by
+        // its last user holds the lock exclusively until it is gone.
+        let users = join_users(&base.join("users.lock"))?;
         let cluster = Cluster {
             binaries,
             runner,
@@ -86,33 +92,32 @@ impl LocalPostgres {
             durability: Durability::Durable,
         };
         cluster.prepare()?;
-        let server = match cluster.running_port() {
+        let mut server = match cluster.running_port() {
             Some(port) => Self {
                 cluster,
                 port,
                 ownership: Ownership::Reused,
+                users: None,
             },
-            None => Self::init_and_start(cluster, None)?,
+            None => Self::init_and_start(cluster, None, Some(&base.join("users.lock")))?,
         };
+        server.users = Some(users);
         server.create_database(APP_DATABASE)?;
         Ok(server)
     }
 
     /// Starts a fresh cluster under the system temp directory, tuned for speed
     /// over durability, deleted when it stops.
-    #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn start_throwaway() -> Result<Self, LocalPgError> {
+    pub fn start_throwaway() -> Result<Self, LocalPgError> {
         Self::start_temporary(Durability::Throwaway)
     }
 
     /// A fresh cluster under the system temp directory that keeps every
     /// commit through a crash, deleted when it stops.
-    #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn start_crash_safe() -> Result<Self, LocalPgError> {
+    pub fn start_crash_safe() -> Result<Self, LocalPgError> {
         Self::start_temporary(Durability::Durable)
     }
 
-    #[cfg(any(test, feature = "testing"))]
     fn start_temporary(durability: Durability) -> Result<Self, LocalPgError> {
         let binaries =
             PgBinaries::discover(std::env::var_os("PATH").as_deref(), Path::new(DEBIAN_ROOT))?;
@@ -135,14 +140,18 @@ impl LocalPostgres {
         };
         let started = cluster
             .prepare()
-            .and_then(|()| Self::init_and_start(cluster, Some(base.clone())));
+            .and_then(|()| Self::init_and_start(cluster, Some(base.clone()), None));
         if started.is_err() {
             let _ = std::fs::remove_dir_all(&base);
         }
         started
     }
 
-    fn init_and_start(cluster: Cluster, remove: Option<PathBuf>) -> Result<Self, LocalPgError> {
+    fn init_and_start(
+        cluster: Cluster,
+        remove: Option<PathBuf>,
+        users_lock: Option<&Path>,
+    ) -> Result<Self, LocalPgError> {
         if !cluster.is_initialized() {
             cluster.init()?;
         }
@@ -156,7 +165,7 @@ impl LocalPostgres {
         // A watchdog that failed to spawn leaves Drop as the only guard; the
         // server still works, so that is not worth refusing to start.
         let watchdog = guarded_pid.and_then(|pid| {
-            Watchdog::spawn(&cluster, pid, remove.as_deref())
+            Watchdog::spawn(&cluster, pid, remove.as_deref(), users_lock)
                 .inspect_err(|error| tracing::warn!(%error, "no watchdog for the local PostgreSQL"))
                 .ok()
         });
@@ -164,19 +173,18 @@ impl LocalPostgres {
             cluster,
             port,
             ownership: Ownership::Started { watchdog, remove },
+            users: None,
         })
     }
 
     /// Stops the server as a crash would (`pg_ctl -m immediate`): for tests
     /// of what clients see while the database is gone.
-    #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn crash(&self) -> bool {
+    pub fn crash(&self) -> bool {
         self.cluster.stop("immediate")
     }
 
     /// Starts the server again on its port after [`LocalPostgres::crash`].
-    #[cfg(any(test, feature = "testing"))]
-    pub(crate) fn restart(&self) -> Result<(), LocalPgError> {
+    pub fn restart(&self) -> Result<(), LocalPgError> {
         self.cluster
             .start_on(self.port)?
             .map_err(|failure| LocalPgError::Start {
@@ -194,7 +202,7 @@ impl LocalPostgres {
         self.url_for(APP_DATABASE)
     }
 
-    pub(crate) fn url_for(&self, database: &str) -> String {
+    pub fn url_for(&self, database: &str) -> String {
         format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port)
     }
 
@@ -211,7 +219,7 @@ impl LocalPostgres {
     /// One line for the log: what runs where.
     pub fn describe(&self) -> String {
         let reused = match self.ownership {
-            Ownership::Reused => " (already running, left running at exit)",
+            Ownership::Reused => " (already running, shared: the last process using it stops it)",
             Ownership::Started { .. } => "",
         };
         format!(
@@ -222,19 +230,20 @@ impl LocalPostgres {
         )
     }
 
-    pub(crate) fn create_database(&self, name: &str) -> Result<(), LocalPgError> {
+    pub fn create_database(&self, name: &str) -> Result<(), LocalPgError> {
         let failed = |reason: String| LocalPgError::CreateDatabase {
             database: name.to_owned(),
             port: self.port,
-            reason: crate::db::one_line(&reason),
+            reason: reason.trim().replace('\n', "; "),
         };
         let mut conn = PgConnection::establish(&self.url_for("postgres"))
             .map_err(|e| failed(e.to_string()))?;
+        // A SELECT's "affected rows" are the rows it found.
         let exists = |conn: &mut PgConnection| {
-            diesel::select(diesel::dsl::exists(
-                pg_database::table.filter(pg_database::datname.eq(name)),
-            ))
-            .get_result::<bool>(conn)
+            diesel::sql_query("SELECT 1 FROM pg_database WHERE datname = $1")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .execute(conn)
+                .map(|rows| rows > 0)
         };
         if exists(&mut conn).map_err(|e| failed(e.to_string()))? {
             return Ok(());
@@ -250,17 +259,45 @@ impl LocalPostgres {
 
 impl Drop for LocalPostgres {
     fn drop(&mut self) {
-        let Ownership::Started { watchdog, remove } = &mut self.ownership else {
-            return;
-        };
-        let stopped_by_watchdog = watchdog.take().is_some_and(Watchdog::stop_now);
-        if !stopped_by_watchdog {
-            self.cluster.stop("fast");
-            if let Some(dir) = remove {
-                let _ = std::fs::remove_dir_all(dir);
+        // Only the last user of a shared dev server may stop it; the lock,
+        // now exclusive, is held until the server is down.
+        let users = self.users.take();
+        let last = users.as_ref().is_none_or(|users| users.try_lock().is_ok());
+        match &mut self.ownership {
+            Ownership::Started { watchdog, .. } if !last => {
+                watchdog.take().map(Watchdog::leave);
             }
+            Ownership::Started { watchdog, remove } => {
+                let stopped_by_watchdog = watchdog.take().is_some_and(Watchdog::stop_now);
+                if !stopped_by_watchdog {
+                    self.cluster.stop("fast");
+                    if let Some(dir) = remove {
+                        let _ = std::fs::remove_dir_all(dir);
+                    }
+                }
+            }
+            Ownership::Reused if last => {
+                self.cluster.stop("fast");
+            }
+            Ownership::Reused => {}
         }
+        drop(users);
     }
+}
+
+/// Opens the dev cluster's users lock and holds it shared: one more process
+/// using the server.
+fn join_users(path: &Path) -> Result<File, LocalPgError> {
+    let users = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|reason| io_error("open", path, reason))?;
+    users
+        .lock_shared()
+        .map_err(|reason| io_error("lock", path, reason))?;
+    Ok(users)
 }
 
 /// `<project>/.data`, unless we are root and the postgres user cannot reach
@@ -307,8 +344,10 @@ fn create_shared_dir(dir: &Path) -> Result<(), LocalPgError> {
     Ok(())
 }
 
-/// FNV-1a folded to 32 bits: stable across Rust releases, unlike `DefaultHasher`.
-fn short_hash(bytes: &[u8]) -> u32 {
+/// FNV-1a folded to 32 bits: the same in every build and Rust release
+/// (unlike `DefaultHasher`), for names that must stay put across runs. The
+/// one hash helper of the development tooling; too small for a crate.
+pub fn short_hash(bytes: &[u8]) -> u32 {
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
     });

@@ -96,8 +96,8 @@ fn authenticate_loads_the_user_through_the_session() {
         .times(1)
         .returning(|_, _| Ok(Some(ada())));
     let caller = block_on(accounts(sessions, tokens).authenticate("t")).unwrap();
-    assert_eq!(caller.user.id, UserId::new(7));
-    assert_eq!(caller.session, SessionId::new(3));
+    assert_eq!(caller.id(), UserId::new(7));
+    assert_eq!(caller.session(), SessionId::new(3));
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn revoking_a_session_the_caller_does_not_have_is_not_found() {
     )
     .unwrap_err();
     assert!(
-        matches!(error, DomainError::NotFound("session")),
+        matches!(error, DomainError::NotFound(Entity::Session)),
         "{error:?}"
     );
 }

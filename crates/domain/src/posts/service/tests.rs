@@ -5,11 +5,19 @@ use mockall::predicate::eq;
 
 use super::*;
 use crate::{
-    Author, Email, MockPostRepository, MockUserRepository, PasswordHash, Post, User, UserName,
+    Author, Email, Entity, MockPostRepository, MockUserRepository, PasswordHash, Post, User,
+    UserName, test_support::caller,
 };
 
 const ALICE: UserId = UserId::new(1);
 const BOB: UserId = UserId::new(2);
+
+fn search(text: &str) -> PostQuery {
+    PostQuery {
+        search: Some(text.to_owned()),
+        ..PostQuery::default()
+    }
+}
 
 fn view(id: i64, author: UserId, published: bool) -> PostView {
     PostView {
@@ -77,17 +85,18 @@ fn create_trims_the_title_and_keeps_content_verbatim() {
         content: "  body\n".into(),
         published: false,
     };
-    block_on(service(posts).create(ALICE, post)).unwrap();
+    block_on(service(posts).create(&caller(ALICE), post)).unwrap();
 }
 
 #[test]
 fn create_reports_title_and_content_rules_together() {
-    let error =
-        block_on(service(MockPostRepository::new()).create(ALICE, input(&"t".repeat(201), "   ")))
-            .unwrap_err();
+    let error = block_on(
+        service(MockPostRepository::new()).create(&caller(ALICE), input(&"t".repeat(201), "   ")),
+    )
+    .unwrap_err();
     assert_eq!(fields(error), ["title", "content"]);
     let error = block_on(
-        service(MockPostRepository::new()).create(ALICE, input("ok", &"c".repeat(10_001))),
+        service(MockPostRepository::new()).create(&caller(ALICE), input("ok", &"c".repeat(10_001))),
     )
     .unwrap_err();
     assert_eq!(fields(error), ["content"]);
@@ -95,8 +104,9 @@ fn create_reports_title_and_content_rules_together() {
 
 #[test]
 fn nul_characters_are_a_validation_error_not_a_storage_failure() {
-    let error = block_on(service(MockPostRepository::new()).create(ALICE, input("a\0b", "c\0d")))
-        .unwrap_err();
+    let error =
+        block_on(service(MockPostRepository::new()).create(&caller(ALICE), input("a\0b", "c\0d")))
+            .unwrap_err();
     assert_eq!(fields(error), ["title", "content"]);
 }
 
@@ -108,14 +118,14 @@ fn someone_elses_draft_is_not_found_but_the_author_sees_it() {
         .returning(|id, _| Ok(Some(view(id.get(), ALICE, false))));
     let posts = service(posts);
     assert!(matches!(
-        block_on(posts.get(PostId::new(1), Some(BOB))),
-        Err(DomainError::NotFound("post"))
+        block_on(posts.get(PostId::new(1), Some(&caller(BOB)))),
+        Err(DomainError::NotFound(Entity::Post))
     ));
     assert!(matches!(
         block_on(posts.get(PostId::new(1), None)),
-        Err(DomainError::NotFound("post"))
+        Err(DomainError::NotFound(Entity::Post))
     ));
-    assert!(block_on(posts.get(PostId::new(1), Some(ALICE))).is_ok());
+    assert!(block_on(posts.get(PostId::new(1), Some(&caller(ALICE)))).is_ok());
 }
 
 #[test]
@@ -135,15 +145,13 @@ fn list_never_includes_drafts_and_validates_search() {
             })
         });
     let posts = service(posts);
-    block_on(posts.list(
-        Some("  50%_off "),
-        Some(ALICE),
-        Some(ALICE),
-        PageRequest::default(),
-    ))
-    .unwrap();
-    let error = block_on(posts.list(Some(&"s".repeat(201)), None, None, PageRequest::default()))
-        .unwrap_err();
+    let query = PostQuery {
+        search: Some("  50%_off ".into()),
+        author: Some(ALICE),
+        page: PageRequest::default(),
+    };
+    block_on(posts.list(query, Some(&caller(ALICE)))).unwrap();
+    let error = block_on(posts.list(search(&"s".repeat(201)), None)).unwrap_err();
     assert_eq!(fields(error), ["search"]);
 }
 
@@ -163,11 +171,10 @@ fn a_search_needs_three_characters_besides_spaces_and_wildcards() {
     for short in [
         "a", "ab", "%", "%%%", "__", "\\\\\\", "a _%", "a b", "%a%b%",
     ] {
-        let error =
-            block_on(posts.list(Some(short), None, None, PageRequest::default())).unwrap_err();
+        let error = block_on(posts.list(search(short), None)).unwrap_err();
         assert_eq!(fields(error), ["search"], "{short:?}");
     }
-    block_on(posts.list(Some("a%b_c"), None, None, PageRequest::default())).unwrap();
+    block_on(posts.list(search("a%b_c"), None)).unwrap();
 }
 
 #[test]
@@ -182,7 +189,7 @@ fn blank_search_means_no_search() {
                 next_cursor: None,
             })
         });
-    block_on(service(posts).list(Some("   "), None, None, PageRequest::default())).unwrap();
+    block_on(service(posts).list(search("   "), None)).unwrap();
 }
 
 #[test]
@@ -206,8 +213,8 @@ fn an_authors_own_list_includes_drafts_only_for_them() {
         .with(eq(ALICE))
         .returning(|id| Ok(Some(user(id))));
     let posts = PostService::new(Arc::new(posts), Arc::new(users));
-    for viewer in [Some(ALICE), Some(BOB), None] {
-        block_on(posts.list_by_author(ALICE, viewer, PageRequest::default())).unwrap();
+    for viewer in [Some(caller(ALICE)), Some(caller(BOB)), None] {
+        block_on(posts.list_by_author(ALICE, viewer.as_ref(), PageRequest::default())).unwrap();
     }
 }
 
@@ -218,7 +225,7 @@ fn the_posts_of_an_unknown_user_are_not_found() {
     let posts = PostService::new(Arc::new(MockPostRepository::new()), Arc::new(users));
     let error =
         block_on(posts.list_by_author(UserId::new(99), None, PageRequest::default())).unwrap_err();
-    assert!(matches!(error, DomainError::NotFound("user")));
+    assert!(matches!(error, DomainError::NotFound(Entity::User)));
 }
 
 #[test]
@@ -235,15 +242,15 @@ fn only_the_owner_may_change_a_published_post() {
         ..Default::default()
     };
     assert!(matches!(
-        block_on(posts.patch(PostId::new(1), BOB, patch)),
+        block_on(posts.patch(PostId::new(1), &caller(BOB), patch)),
         Err(DomainError::Forbidden)
     ));
     assert!(matches!(
-        block_on(posts.replace(PostId::new(1), BOB, input("a", "b"))),
+        block_on(posts.replace(PostId::new(1), &caller(BOB), input("a", "b"))),
         Err(DomainError::Forbidden)
     ));
     assert!(matches!(
-        block_on(posts.delete(PostId::new(1), BOB)),
+        block_on(posts.delete(PostId::new(1), &caller(BOB))),
         Err(DomainError::Forbidden)
     ));
 }
@@ -254,8 +261,8 @@ fn changing_someone_elses_draft_is_not_found_rather_than_forbidden() {
     posts
         .expect_find()
         .returning(|id, _| Ok(Some(view(id.get(), ALICE, false))));
-    let error = block_on(service(posts).delete(PostId::new(1), BOB)).unwrap_err();
-    assert!(matches!(error, DomainError::NotFound("post")));
+    let error = block_on(service(posts).delete(PostId::new(1), &caller(BOB))).unwrap_err();
+    assert!(matches!(error, DomainError::NotFound(Entity::Post)));
 }
 
 #[test]
@@ -278,7 +285,7 @@ fn patch_changes_only_the_given_fields_and_keeps_the_readers_view() {
         published: Some(false),
         ..Default::default()
     };
-    let updated = block_on(service(posts).patch(PostId::new(1), ALICE, patch)).unwrap();
+    let updated = block_on(service(posts).patch(PostId::new(1), &caller(ALICE), patch)).unwrap();
     assert!(!updated.post.published);
     assert!(updated.liked_by_me, "the reader's like survives an edit");
     assert_eq!(updated.author.id, ALICE);
@@ -296,7 +303,7 @@ fn replace_sets_every_field() {
             changes.title.is_some() && changes.content.is_some() && changes.published == Some(true)
         })
         .returning(|_, _| Ok(Some(view(1, ALICE, true).post)));
-    block_on(service(posts).replace(PostId::new(1), ALICE, input("T", "C"))).unwrap();
+    block_on(service(posts).replace(PostId::new(1), &caller(ALICE), input("T", "C"))).unwrap();
 }
 
 #[test]
@@ -313,12 +320,12 @@ fn a_post_deleted_meanwhile_is_not_found() {
         ..Default::default()
     };
     assert!(matches!(
-        block_on(posts.patch(PostId::new(1), ALICE, patch)),
-        Err(DomainError::NotFound("post"))
+        block_on(posts.patch(PostId::new(1), &caller(ALICE), patch)),
+        Err(DomainError::NotFound(Entity::Post))
     ));
     assert!(matches!(
-        block_on(posts.delete(PostId::new(1), ALICE)),
-        Err(DomainError::NotFound("post"))
+        block_on(posts.delete(PostId::new(1), &caller(ALICE))),
+        Err(DomainError::NotFound(Entity::Post))
     ));
 }
 
@@ -330,8 +337,23 @@ fn an_empty_patch_changes_nothing_but_is_still_owner_checked() {
         .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
     posts.expect_update().never();
     let posts = service(posts);
-    let unchanged = block_on(posts.patch(PostId::new(1), ALICE, PostPatch::default())).unwrap();
+    let unchanged =
+        block_on(posts.patch(PostId::new(1), &caller(ALICE), PostPatch::default())).unwrap();
     assert_eq!(unchanged, view(1, ALICE, true));
-    let error = block_on(posts.patch(PostId::new(1), BOB, PostPatch::default())).unwrap_err();
+    let error =
+        block_on(posts.patch(PostId::new(1), &caller(BOB), PostPatch::default())).unwrap_err();
     assert!(matches!(error, DomainError::Forbidden));
+}
+
+/// The acting user is checked by the type (only authentication makes a
+/// `Caller`); an account deleted after that is a typed error, not a
+/// storage failure.
+#[test]
+fn creating_as_a_caller_whose_account_is_gone_is_a_typed_error() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_insert()
+        .returning(|_| Err(DomainError::CallerGone));
+    let error = block_on(service(posts).create(&caller(ALICE), input("T", "C"))).unwrap_err();
+    assert!(matches!(error, DomainError::CallerGone), "{error:?}");
 }
