@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use auth::BcryptHasher;
+use agora_auth::BcryptHasher;
 use domain::{PasswordHash, PasswordHasher};
 
 #[tokio::main(flavor = "current_thread")]
