@@ -73,6 +73,10 @@ cluster *ARGS:
 fuzz-api *ARGS:
     scripts/fuzz-api "$@"
 
+# Throughput against PostgreSQL's own ceiling, written to bench/results/ (`just bench --quick`: a one-minute smoke run).
+bench *ARGS:
+    bench/run {{ARGS}}
+
 # Query plans of the list endpoints on 100,000 seeded posts (rolled back afterwards).
 explain:
     cargo run --quiet -- with-db -- psql -f bench/explain-lists.sql

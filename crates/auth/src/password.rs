@@ -1,5 +1,9 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use async_trait::async_trait;
 use domain::{DomainError, Password, PasswordHash, PasswordHasher};
+use tokio::sync::Semaphore;
 
 use crate::AuthError;
 
@@ -15,10 +19,25 @@ const TIMING_STAND_IN: &str = "agora: candidate too long for bcrypt";
 /// cut is refused when hashing and never matches when verifying. The hashing
 /// itself runs on tokio's blocking pool, so callers must be inside a tokio
 /// runtime (actix-web's is one).
+///
+/// At most one hash per core runs at once; more wait their turn without a
+/// thread. bcrypt is pure CPU, so more at once finish no sooner, and each
+/// runnable bcrypt thread takes a share of the cores from the threads
+/// serving every other request: 16 at once on 2 cores made a list's p99
+/// 983 ms beside a stream of logins (bench/results, docs/performance.md).
 #[derive(Debug)]
 pub struct BcryptHasher {
     cost: u32,
     dummy: PasswordHash,
+    cores: Arc<Cores>,
+}
+
+/// The turns at the cores, and the most ever taken at once.
+#[derive(Debug)]
+struct Cores {
+    turns: Arc<Semaphore>,
+    running: AtomicUsize,
+    busiest: AtomicUsize,
 }
 
 impl BcryptHasher {
@@ -40,14 +59,55 @@ impl BcryptHasher {
         let unguessable = bcrypt::non_truncating_hash(TIMING_STAND_IN, Self::MIN_COST)
             .map_err(AuthError::DummyHash)?;
         let dummy = bcrypt::non_truncating_hash(unguessable, cost).map_err(AuthError::DummyHash)?;
+        let parallelism = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Self {
             cost,
             dummy: PasswordHash::new(dummy),
+            cores: Arc::new(Cores {
+                turns: Arc::new(Semaphore::new(parallelism)),
+                running: AtomicUsize::new(0),
+                busiest: AtomicUsize::new(0),
+            }),
         })
     }
 
     pub fn cost(&self) -> u32 {
         self.cost
+    }
+
+    /// The most hashes that ever ran at once: never more than the cores.
+    pub fn busiest(&self) -> usize {
+        self.cores.busiest.load(Ordering::Relaxed)
+    }
+
+    /// bcrypt takes hundreds of milliseconds at production costs: on an
+    /// async worker it would stall every other request that worker serves.
+    /// So it runs on the blocking pool, once a core is free.
+    async fn on_a_core<T, F>(&self, work: F) -> Result<T, DomainError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        // Never closed, so acquiring cannot fail. The turn goes with the
+        // work: a caller that stops waiting does not free its core early.
+        let turn = self
+            .cores
+            .turns
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(DomainError::unexpected)?;
+        let cores = self.cores.clone();
+        tokio::task::spawn_blocking(move || {
+            let running = cores.running.fetch_add(1, Ordering::Relaxed) + 1;
+            cores.busiest.fetch_max(running, Ordering::Relaxed);
+            let result = work();
+            cores.running.fetch_sub(1, Ordering::Relaxed);
+            drop(turn);
+            result
+        })
+        .await
+        .map_err(DomainError::unexpected)
     }
 }
 
@@ -56,7 +116,8 @@ impl PasswordHasher for BcryptHasher {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, DomainError> {
         let password = password.expose().to_owned();
         let cost = self.cost;
-        let hashed = on_blocking_pool(move || bcrypt::non_truncating_hash(password, cost))
+        let hashed = self
+            .on_a_core(move || bcrypt::non_truncating_hash(password, cost))
             .await?
             .map_err(DomainError::unexpected)?;
         Ok(PasswordHash::new(hashed))
@@ -72,7 +133,8 @@ impl PasswordHasher for BcryptHasher {
         let stored = hash.as_str().to_owned();
         // A malformed stored hash (or one with a cost bcrypt refuses) is a
         // data problem, not a wrong password: it surfaces as Unexpected.
-        let matches = on_blocking_pool(move || bcrypt::non_truncating_verify(input, &stored))
+        let matches = self
+            .on_a_core(move || bcrypt::non_truncating_verify(input, &stored))
             .await?
             .map_err(DomainError::unexpected)?;
         Ok(matches && !too_long)
@@ -81,18 +143,6 @@ impl PasswordHasher for BcryptHasher {
     fn dummy_hash(&self) -> PasswordHash {
         self.dummy.clone()
     }
-}
-
-/// bcrypt takes hundreds of milliseconds at production costs: on an async
-/// worker it would stall every other request that worker serves.
-async fn on_blocking_pool<T, F>(work: F) -> Result<T, DomainError>
-where
-    T: Send + 'static,
-    F: FnOnce() -> T + Send + 'static,
-{
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(DomainError::unexpected)
 }
 
 #[cfg(test)]

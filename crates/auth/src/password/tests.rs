@@ -116,3 +116,25 @@ fn cost_error_says_what_is_allowed() {
         "bcrypt cost 3 is out of range: expected 4..=31"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_more_hashes_run_at_once_than_there_are_cores() {
+    let hasher = std::sync::Arc::new(hasher());
+    let hash = hasher.hash(&password("correct horse")).await.unwrap();
+    let checks: Vec<_> = (0..16)
+        .map(|_| {
+            let (hasher, hash) = (hasher.clone(), hash.clone());
+            tokio::spawn(async move { hasher.verify("correct horse", &hash).await })
+        })
+        .collect();
+    for check in checks {
+        assert!(check.await.unwrap().unwrap(), "every check still succeeds");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let busiest = hasher.busiest();
+    println!("16 concurrent verifies: at most {busiest} ran at once on {cores} cores");
+    assert!(
+        (1..=cores).contains(&busiest),
+        "{busiest} at once on {cores} cores"
+    );
+}

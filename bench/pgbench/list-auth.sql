@@ -1,0 +1,9 @@
+-- What Agora sends for the scenario of the same name, as pg_stat_statements
+-- shows it (bench/results/*.md list them), run by bench/run with
+-- pgbench -M prepared. Variables come from pgbench -D. The anonymous reader is
+-- a NULL parameter, NULLIF(:anonymous, 0) here (prepared mode has no NULL).
+-- Signed-in users 1..tokens own sessions 1..tokens (bench/run checks it).
+-- GET /posts, signed in: the caller, then the page.
+\set viewer random(1, :tokens)
+SELECT "users"."id", "users"."name", "users"."email", "users"."password_hash", "users"."created_at" FROM ("users" INNER JOIN "sessions" ON ("sessions"."user_id" = "users"."id")) WHERE (("users"."id" = :viewer) AND ("sessions"."id" = :viewer)) LIMIT :one;
+SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count", "users"."name", ("likes"."user_id" IS NOT NULL) FROM (("posts" INNER JOIN "users" ON ("posts"."author_id" = "users"."id")) LEFT OUTER JOIN "likes" ON (("likes"."post_id" = "posts"."id") AND ("likes"."user_id" = :viewer))) WHERE "posts"."published" ORDER BY "posts"."created_at" DESC, "posts"."id" DESC LIMIT :page;

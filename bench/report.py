@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""report.py CONTEXT RESULTS.jsonl VERIFY.jsonl STATEMENTS NPROC: the markdown
+report of bench/run. With several runs, each figure is the median over runs,
+and each ratio the median of the ratios each run measured."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+context_path, results_path, verify_path, statements_path, nproc = sys.argv[1:6]
+cores = int(nproc)
+rows = [json.loads(line) for line in open(results_path) if line.strip()]
+verifies = [json.loads(line) for line in open(verify_path) if line.strip()]
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+agora_ms = median([v["verify_agora_ms"] for v in verifies])
+c_ms = median([v["verify_c_ms"] for v in verifies])
+login_ceiling = cores * 1000 / agora_ms if agora_ms else None
+login_ceiling_c = cores * 1000 / c_ms if c_ms else None
+
+groups = defaultdict(list)
+order = []
+for row in rows:
+    key = (row["scenario"], row["conns"])
+    if key not in groups:
+        order.append(key)
+    groups[key].append(row)
+
+
+def ratio(row):
+    rps = row["wrk"]["rps"]
+    if row["scenario"] == "login":
+        return rps / login_ceiling if login_ceiling else None
+    tps = row["pgbench_tps"]
+    return rps / tps if tps else None
+
+
+print("# Agora benchmark\n")
+print("```")
+print(open(context_path).read().rstrip())
+print("```\n")
+runs = max((row["run"] for row in rows), default=0)
+print(f"{runs} run(s); figures are medians over runs. `ceiling` is pgbench -M prepared tps of the "
+      "endpoint's statements at the same concurrency (login: cores / one verify); "
+      "`errors` are socket errors (connect/read/write/timeout); RSS is the server's VmHWM "
+      "during the scenario; threads the most seen; CPU the server's CPU seconds.\n")
+print("| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | errors | ceiling | ratio "
+      "| RSS MB | threads | CPU s | load1 |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+for key in order:
+    group = groups[key]
+    scenario, conns = key
+    errors = median([sum(r["wrk"][k] for k in ("connect", "read", "write", "timeout")) for r in group])
+    ceiling = login_ceiling if scenario == "login" else median([r["pgbench_tps"] for r in group])
+    ratio_value = median([ratio(r) for r in group])
+    print(f"| {scenario} | {conns} | {fmt(median([r['wrk']['rps'] for r in group]))} "
+          f"| {fmt(median([r['wrk']['p50_ms'] for r in group]), 1)} "
+          f"| {fmt(median([r['wrk']['p99_ms'] for r in group]), 1)} "
+          f"| {fmt(median([r['wrk']['non2xx'] for r in group]))} | {fmt(errors)} "
+          f"| {fmt(ceiling)} | {fmt(ratio_value, 2)} "
+          f"| {fmt(median([r['vmhwm_kb'] / 1024 for r in group]), 1)} "
+          f"| {fmt(median([r['threads'] for r in group]))} "
+          f"| {fmt(median([r['cpu_s'] for r in group]), 1)} "
+          f"| {fmt(median([r['load1'] for r in group]), 2)} |")
+
+print("\n## Ratios the issue sets targets for (each from one run, median over runs)\n")
+
+
+def per_run(scenario, conns):
+    return {r["run"]: r for r in groups.get((scenario, conns), [])}
+
+
+def paired(a, b, f):
+    left, right = per_run(*a), per_run(*b)
+    return median([f(left[run], right[run]) for run in left if run in right])
+
+
+def rps(row):
+    return row["wrk"]["rps"]
+
+
+lines = [
+    ("list-auth / list at 64", paired(("list-auth", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.85"),
+    ("deep / list at 64", paired(("deep", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.90"),
+    ("search / list at 64", paired(("search", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.5"),
+]
+for scenario in ("list", "list-auth", "deep", "search", "one"):
+    for conns in (256, 1024):
+        lines.append((f"{scenario} at {conns} / at 64",
+                      paired((scenario, conns), (scenario, 64), lambda a, b: rps(a) / rps(b)), "≥ 0.90"))
+print("| ratio | value | target |\n|---|---|---|")
+for name, value, target in lines:
+    if value is not None:
+        print(f"| {name} | {fmt(value, 2)} | {target} |")
+
+print("\n## Login and bcrypt\n")
+print(f"- one verify at cost 12, median of the runs: Agora {fmt(agora_ms, 1)} ms, "
+      f"C (Python bcrypt 3.2.2) {fmt(c_ms, 1)} ms; Agora / C = {fmt(agora_ms / c_ms if agora_ms and c_ms else None, 2)}")
+print(f"- login ceiling ({cores} cores / one verify): {fmt(login_ceiling, 1)} logins/s with Agora's bcrypt, "
+      f"{fmt(login_ceiling_c, 1)} with C's")
+for conns in sorted({c for (s, c) in order if s == "login"}):
+    group = groups[("login", conns)]
+    sides = [r["side"] for r in group if r.get("side")]
+    print(f"- login at {conns}: {fmt(median([rps(r) for r in group]), 1)} logins/s; "
+          f"`list` at 16 connections beside it: {fmt(median([s['rps'] for s in sides]))} req/s, "
+          f"p99 {fmt(median([s['p99_ms'] for s in sides]), 1)} ms (target < 50 ms)")
+print("- the throttle's limits were not raised: it counts failures only, and the logins "
+      "are correct passwords of many users (one check per email at a time; at most 16 "
+      "checks per client network run at once, the others wait)")
+
+print("\n## Statements per request (pg_stat_statements, first run)\n")
+print("per request | mean ms | statement")
+print(open(statements_path).read())
