@@ -69,7 +69,7 @@ for key in order:
           f"| {fmt(median([r['wrk']['p99_ms'] for r in group]), 1)} "
           f"| {fmt(median([r['wrk']['non2xx'] for r in group]))} | {fmt(errors)} "
           f"| {fmt(ceiling)} | {fmt(ratio_value, 2)} "
-          f"| {fmt(median([r['vmhwm_kb'] / 1024 for r in group]), 1)} "
+          f"| {fmt(median([r['vmhwm_kb'] / 1024 if r['vmhwm_kb'] else None for r in group]), 1)} "
           f"| {fmt(median([r['threads'] for r in group]))} "
           f"| {fmt(median([r['cpu_s'] for r in group]), 1)} "
           f"| {fmt(median([r['load1'] for r in group]), 2)} |")
