@@ -19,3 +19,14 @@ pub(crate) use metrics::record_metrics;
 pub(crate) use problem_fallback::problem_fallback;
 pub(crate) use request_context::request_context;
 pub(crate) use token_endpoint::token_endpoint_errors;
+
+use actix_web::{Error, dev::ServiceResponse, http::StatusCode};
+
+/// The status a request was answered with, whether the service below
+/// returned a response or an error that actix turns into one.
+fn answered_status<B>(result: &Result<ServiceResponse<B>, Error>) -> StatusCode {
+    match result {
+        Ok(response) => response.status(),
+        Err(error) => error.as_response_error().status_code(),
+    }
+}

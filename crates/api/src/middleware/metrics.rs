@@ -22,10 +22,7 @@ pub(crate) async fn record_metrics(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
     let result = next.call(request).await;
-    let status = match &result {
-        Ok(response) => response.status(),
-        Err(error) => error.as_response_error().status_code(),
-    };
+    let status = super::answered_status(&result);
     metrics::histogram!(
         "agora_http_request_duration_seconds",
         "method" => method,

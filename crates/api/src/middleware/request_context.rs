@@ -32,10 +32,7 @@ pub(crate) async fn request_context(
     let path = request.path().to_owned();
     let span = tracing::info_span!("request", request_id = %as_text(&id));
     let result = next.call(request).instrument(span).await;
-    let status = match &result {
-        Ok(response) => response.status(),
-        Err(error) => error.as_response_error().status_code(),
-    };
+    let status = super::answered_status(&result);
     tracing::info!(
         %method,
         %path,
