@@ -4,6 +4,8 @@
 # agora.toml), waits for /health/ready and sets BASE_URL. The server is
 # stopped on exit, and the script fails if its PostgreSQL outlives it.
 
+source scripts/lib/tools.sh
+
 SERVER_DIR=""
 SERVER_PID=""
 BASE_URL=""
@@ -11,8 +13,7 @@ BASE_URL=""
 fresh_server_start() {
   local target port
   cargo build --quiet --locked --bin agora
-  target=$(cargo metadata --format-version 1 --no-deps |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+  target=$(target_dir)
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   SERVER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/agora-server-XXXXXX")
   # As root, PostgreSQL runs as the postgres user, who must reach the data.
