@@ -13,7 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Integer, Text};
-use domain::{Count, CounterKey, DomainError, InFlight, LimitKind, LoginAttempts, Refusal};
+use domain::{Count, CounterKey, DomainError, InFlight, LoginAttempts, Refusal};
 
 use crate::Database;
 use crate::db::db_error;
@@ -22,32 +22,12 @@ use turns::Turns;
 /// Every this many additions, expired counters are deleted.
 const SWEEP_EVERY: u64 = 256;
 
-/// The throttle's storage. Clones share the turns and the refusal counts.
+/// The throttle's storage. Clones share the turns.
 #[derive(Clone)]
 pub struct PgLoginAttempts {
     db: Database,
     turns: Arc<Turns>,
     additions: Arc<AtomicU64>,
-    refusals: Arc<RefusalCounts>,
-}
-
-#[derive(Default)]
-struct RefusalCounts {
-    pair: AtomicU64,
-    network: AtomicU64,
-    email: AtomicU64,
-    registrations: AtomicU64,
-}
-
-impl RefusalCounts {
-    fn of(&self, limit: LimitKind) -> &AtomicU64 {
-        match limit {
-            LimitKind::Pair => &self.pair,
-            LimitKind::Network => &self.network,
-            LimitKind::Email => &self.email,
-            LimitKind::Registrations => &self.registrations,
-        }
-    }
 }
 
 impl PgLoginAttempts {
@@ -56,13 +36,7 @@ impl PgLoginAttempts {
             db,
             turns: Arc::new(Turns::default()),
             additions: Arc::new(AtomicU64::new(0)),
-            refusals: Arc::new(RefusalCounts::default()),
         }
-    }
-
-    /// Requests this process refused by `limit` since it started: for metrics.
-    pub fn refusals(&self, limit: LimitKind) -> u64 {
-        self.refusals.of(limit).load(Ordering::Relaxed)
     }
 }
 
@@ -183,9 +157,6 @@ impl LoginAttempts for PgLoginAttempts {
     }
 
     fn refused(&self, refusal: &Refusal) {
-        self.refusals
-            .of(refusal.limit)
-            .fetch_add(1, Ordering::Relaxed);
         metrics::counter!("agora_throttle_refusals_total", "limit" => refusal.limit.to_string())
             .increment(1);
         tracing::info!(
