@@ -146,7 +146,8 @@ pub trait TokenService: Send + Sync {
     /// A new unguessable refresh token with its digest.
     fn new_refresh_token(&self) -> Result<RefreshToken, DomainError>;
 
-    /// The digest [`TokenService::new_refresh_token`] gave for this token.
+    /// The digest [`TokenService::new_refresh_token`] gave for this token:
+    /// [`TokenDigest::BYTES`] bytes, whatever the token.
     fn digest(&self, refresh_token: &str) -> TokenDigest;
 
     /// How long a refresh token stays usable.
