@@ -8,6 +8,7 @@
 mod app;
 mod caller_extractors;
 mod client;
+pub mod cursor_token;
 mod dto;
 mod error;
 mod handlers;
