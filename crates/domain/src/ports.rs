@@ -128,6 +128,11 @@ pub trait PasswordHasher: Send + Sync {
     /// A valid hash of no one's password, at the same cost as real ones:
     /// verifying against it makes an unknown email as slow as a wrong password.
     fn dummy_hash(&self) -> PasswordHash;
+
+    /// The longest password, in UTF-8 bytes, this hasher reads whole: a
+    /// longer new password is refused as invalid rather than silently cut
+    /// (bcrypt, for one, reads at most 72 bytes with its terminator).
+    fn max_password_bytes(&self) -> usize;
 }
 
 /// Issues and checks access tokens, and mints refresh tokens.

@@ -16,6 +16,7 @@ use domain::{
 use sha2::{Digest, Sha256};
 
 const HASH_PREFIX: &str = "fake-hash:";
+const FAKE_MAX_PASSWORD_BYTES: usize = 1024;
 
 /// A [`PasswordHasher`] that "hashes" by prefixing the password: instant,
 /// and readable in a test's failure message. Not secure.
@@ -33,6 +34,11 @@ impl PasswordHasher for FakePasswordHasher {
 
     async fn verify(&self, candidate: &str, hash: &PasswordHash) -> Result<bool, DomainError> {
         Ok(hash.as_str().strip_prefix(HASH_PREFIX) == Some(candidate))
+    }
+
+    /// Far more than anyone types: nothing here cuts a password.
+    fn max_password_bytes(&self) -> usize {
+        FAKE_MAX_PASSWORD_BYTES
     }
 
     /// Without the prefix, so no candidate matches it.

@@ -68,7 +68,10 @@ impl Mocks {
         self
     }
 
-    pub fn services(self) -> Services {
+    pub fn services(mut self) -> Services {
+        self.hasher
+            .expect_max_password_bytes()
+            .return_const(api::NEW_PASSWORD_MAX_BYTES);
         let users = Arc::new(self.users);
         let posts = Arc::new(self.posts);
         let attempts: Arc<dyn LoginAttempts> = match self.attempts {
