@@ -148,7 +148,7 @@ impl Caller {
         self.user.id
     }
 
-    /// The caller's account, loaded in the same statement that checked the session.
+    /// The caller's account, read together with the session check.
     pub fn user(&self) -> &User {
         &self.user
     }

@@ -239,7 +239,7 @@ pub struct NewUser {
     pub password_hash: PasswordHash,
 }
 
-/// A partial update of a user; `None` leaves the column as it is.
+/// A partial update of a user; `None` leaves that field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserChanges {
     /// New display name.
