@@ -4,7 +4,7 @@
 
 use domain::{
     AccountUpdate, Caller, ClientAddress, DomainError, Entity, PostInput, PostPatch, Registration,
-    UserAgent,
+    SignIn, UserAgent,
 };
 
 use super::{Adapters, Services};
@@ -12,8 +12,8 @@ use super::{Adapters, Services};
 const CLIENT: ClientAddress = ClientAddress::unknown();
 const PASSWORD: &str = "correct horse battery";
 
-/// Registers `name` and signs them in: their caller and access token.
-async fn signed_in(services: &Services, name: &str) -> (Caller, String) {
+/// Registers `name` and signs them in: their caller, and the tokens.
+async fn signed_in(services: &Services, name: &str) -> (Caller, SignIn) {
     let email = format!("{}@example.com", name.to_lowercase());
     let registration = Registration {
         name: name.to_owned(),
@@ -30,8 +30,14 @@ async fn signed_in(services: &Services, name: &str) -> (Caller, String) {
         .login(&email, PASSWORD, &CLIENT, UserAgent::default())
         .await
         .unwrap();
-    let token = sign_in.access.token;
-    (services.accounts.authenticate(&token).await.unwrap(), token)
+    let caller = services.accounts.authenticate(&sign_in.access.token);
+    (caller.await.unwrap(), sign_in)
+}
+
+/// A published post by `author`.
+async fn published(services: &Services, author: &Caller, title: &str) -> domain::PostId {
+    let view = services.posts.create(author, draft(title, true)).await;
+    view.unwrap().post.id
 }
 
 fn draft(title: &str, published: bool) -> PostInput {
@@ -74,13 +80,7 @@ pub async fn a_liker_can_unlike_a_post_that_became_a_draft(adapters: Adapters) {
     let (ada, _) = signed_in(&services, "Ada").await;
     let (bob, _) = signed_in(&services, "Bob").await;
     let (cy, _) = signed_in(&services, "Cy").await;
-    let id = services
-        .posts
-        .create(&ada, draft("Hello", true))
-        .await
-        .unwrap()
-        .post
-        .id;
+    let id = published(&services, &ada, "Hello").await;
     services.likes.like(&bob, id).await.unwrap();
     let unpublish = PostPatch {
         published: Some(false),
@@ -101,14 +101,8 @@ pub async fn a_liker_can_unlike_a_post_that_became_a_draft(adapters: Adapters) {
 pub async fn acting_for_a_deleted_account_is_caller_gone(adapters: Adapters) {
     let services = adapters.services();
     let (ada, _) = signed_in(&services, "Ada").await;
-    let (bob, token) = signed_in(&services, "Bob").await;
-    let id = services
-        .posts
-        .create(&ada, draft("Hello", true))
-        .await
-        .unwrap()
-        .post
-        .id;
+    let (bob, sign_in) = signed_in(&services, "Bob").await;
+    let id = published(&services, &ada, "Hello").await;
     services
         .accounts
         .delete(&bob, Some(PASSWORD), &CLIENT)
@@ -128,30 +122,18 @@ pub async fn acting_for_a_deleted_account_is_caller_gone(adapters: Adapters) {
     };
     let renamed = services.accounts.update(&bob, update, &CLIENT).await;
     assert!(renamed.is_err(), "{renamed:?}");
-    let token = services.accounts.authenticate(&token).await.unwrap_err();
+    let token = services
+        .accounts
+        .authenticate(&sign_in.access.token)
+        .await
+        .unwrap_err();
     assert!(matches!(token, DomainError::InvalidToken), "{token:?}");
 }
 
 /// A refresh token works once; presenting it again ends the session.
 pub async fn refreshing_twice_with_one_token_ends_the_session(adapters: Adapters) {
     let services = adapters.services();
-    services
-        .accounts
-        .register(
-            Registration {
-                name: "Ada".into(),
-                email: "ada@example.com".into(),
-                password: PASSWORD.into(),
-            },
-            &CLIENT,
-        )
-        .await
-        .unwrap();
-    let first = services
-        .accounts
-        .login("ada@example.com", PASSWORD, &CLIENT, UserAgent::default())
-        .await
-        .unwrap();
+    let (_, first) = signed_in(&services, "Ada").await;
     let second = services
         .accounts
         .refresh(&first.refresh.token)

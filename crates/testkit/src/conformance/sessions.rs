@@ -27,16 +27,27 @@ fn new_session(user: UserId, token: &str, lifetime: Duration) -> NewSession {
     }
 }
 
+/// Stores a session for `user` whose first refresh token is named `token`.
+async fn session(adapters: &Adapters, user: UserId, token: &str, lifetime: Duration) -> SessionId {
+    adapters
+        .sessions
+        .create(new_session(user, token, lifetime))
+        .await
+        .unwrap()
+}
+
+/// The ids of the user's live sessions, in list order.
+async fn listed(adapters: &Adapters, user: UserId) -> Vec<SessionId> {
+    let sessions = adapters.sessions.list(user).await.unwrap();
+    sessions.iter().map(|s| s.id).collect()
+}
+
 /// A new session's caller is its user; another user's id or an unknown
 /// session names no one.
 pub async fn a_new_session_names_its_caller(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
     let bob = user(&adapters, "Bob").await;
-    let session = adapters
-        .sessions
-        .create(new_session(ada, "t1", HOUR))
-        .await
-        .unwrap();
+    let session = session(&adapters, ada, "t1", HOUR).await;
     let caller = adapters
         .sessions
         .caller(ada, session)
@@ -72,11 +83,7 @@ pub async fn a_session_for_an_unknown_user_is_caller_gone(adapters: Adapters) {
 /// an unknown token is `Unknown`.
 pub async fn rotation_spends_the_token_and_stores_its_successor(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
-    let session = adapters
-        .sessions
-        .create(new_session(ada, "t1", HOUR))
-        .await
-        .unwrap();
+    let session = session(&adapters, ada, "t1", HOUR).await;
     let rotated = Rotation::Rotated { user: ada, session };
     let first = adapters.sessions.rotate(digest("t1"), digest("t2"), HOUR);
     assert_eq!(first.await.unwrap(), rotated);
@@ -94,11 +101,7 @@ pub async fn rotation_spends_the_token_and_stores_its_successor(adapters: Adapte
 /// current token stops working and the session names no caller.
 pub async fn a_reused_token_revokes_its_session(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
-    let session = adapters
-        .sessions
-        .create(new_session(ada, "t1", HOUR))
-        .await
-        .unwrap();
+    let session = session(&adapters, ada, "t1", HOUR).await;
     adapters
         .sessions
         .rotate(digest("t1"), digest("t2"), HOUR)
@@ -116,19 +119,11 @@ pub async fn a_reused_token_revokes_its_session(adapters: Adapters) {
 /// forgotten when its user signs in again.
 pub async fn an_expired_session_does_not_rotate_and_is_forgotten(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
-    let expired = adapters
-        .sessions
-        .create(new_session(ada, "old", Duration::ZERO))
-        .await
-        .unwrap();
+    let expired = session(&adapters, ada, "old", Duration::ZERO).await;
     let rotation = adapters.sessions.rotate(digest("old"), digest("t2"), HOUR);
     assert_eq!(rotation.await.unwrap(), Rotation::Unknown);
     assert!(adapters.sessions.list(ada).await.unwrap().is_empty());
-    let live = adapters
-        .sessions
-        .create(new_session(ada, "new", HOUR))
-        .await
-        .unwrap();
+    let live = session(&adapters, ada, "new", HOUR).await;
     assert_eq!(adapters.sessions.caller(ada, expired).await.unwrap(), None);
     assert!(adapters.sessions.caller(ada, live).await.unwrap().is_some());
 }
@@ -136,25 +131,9 @@ pub async fn an_expired_session_does_not_rotate_and_is_forgotten(adapters: Adapt
 /// Only live sessions are listed, the most recently used first.
 pub async fn live_sessions_are_listed_most_recently_used_first(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
-    let first = adapters
-        .sessions
-        .create(new_session(ada, "a1", HOUR))
-        .await
-        .unwrap();
-    let second = adapters
-        .sessions
-        .create(new_session(ada, "b1", HOUR))
-        .await
-        .unwrap();
-    let listed: Vec<SessionId> = adapters
-        .sessions
-        .list(ada)
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    assert_eq!(listed, [second, first]);
+    let first = session(&adapters, ada, "a1", HOUR).await;
+    let second = session(&adapters, ada, "b1", HOUR).await;
+    assert_eq!(listed(&adapters, ada).await, [second, first]);
     // Wait out the clock's resolution, so the refresh is strictly later.
     tokio::time::sleep(Duration::from_millis(5)).await;
     adapters
@@ -162,15 +141,7 @@ pub async fn live_sessions_are_listed_most_recently_used_first(adapters: Adapter
         .rotate(digest("a1"), digest("a2"), HOUR)
         .await
         .unwrap();
-    let listed: Vec<SessionId> = adapters
-        .sessions
-        .list(ada)
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    assert_eq!(listed, [first, second]);
+    assert_eq!(listed(&adapters, ada).await, [first, second]);
 }
 
 /// `revoke` ends one's own session only; `revoke_others` ends all but the
@@ -180,14 +151,9 @@ pub async fn revoking_ends_only_ones_own_sessions(adapters: Adapters) {
     let bob = user(&adapters, "Bob").await;
     let mut adas = Vec::new();
     for token in ["a", "b", "c"] {
-        let created = adapters.sessions.create(new_session(ada, token, HOUR));
-        adas.push(created.await.unwrap());
+        adas.push(session(&adapters, ada, token, HOUR).await);
     }
-    let bobs = adapters
-        .sessions
-        .create(new_session(bob, "bob", HOUR))
-        .await
-        .unwrap();
+    let bobs = session(&adapters, bob, "bob", HOUR).await;
     assert!(!adapters.sessions.revoke(ada, bobs).await.unwrap());
     assert!(adapters.sessions.caller(bob, bobs).await.unwrap().is_some());
     assert!(adapters.sessions.revoke(ada, adas[0]).await.unwrap());
