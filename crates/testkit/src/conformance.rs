@@ -16,11 +16,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod attempts;
+pub mod hashers;
 pub mod health;
 pub mod likes;
 pub mod posts;
 pub mod services;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 
 use std::{any::Any, future::Future, sync::Arc};
@@ -93,12 +95,10 @@ impl Adapters {
     }
 }
 
-/// Runs one contract on the adapters `make` builds, on a runtime of its own
-/// (PostgreSQL's adapters need tokio's blocking pool).
-pub fn run<F: Future<Output = ()>>(
-    make: impl FnOnce() -> Adapters,
-    contract: impl FnOnce(Adapters) -> F,
-) {
+/// Runs one contract on what `make` builds (a set of [`Adapters`], a
+/// hasher, a token service), on a runtime of its own: PostgreSQL's adapters
+/// and bcrypt need tokio's blocking pool.
+pub fn run<T, F: Future<Output = ()>>(make: impl FnOnce() -> T, contract: impl FnOnce(T) -> F) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -106,11 +106,46 @@ pub fn run<F: Future<Output = ()>>(
     runtime.block_on(async move { contract(make()).await });
 }
 
-/// One `#[test]` per contract, in a module per port, each on the fresh
-/// adapters the expression builds (evaluated once per test; paths in it are
-/// resolved in the invoking module).
+/// One `#[test]` per contract, in a module per port, each on what the
+/// expression builds (evaluated once per test; paths in it are resolved in
+/// the invoking module): `conformance_tests!(adapters)` for the storage
+/// ports and the services on them (an [`Adapters`](crate::conformance::Adapters)),
+/// `conformance_tests!(hasher: h)` for an `Arc<dyn PasswordHasher>`,
+/// `conformance_tests!(tokens: t)` for an `Arc<dyn TokenService>`.
 #[macro_export]
 macro_rules! conformance_tests {
+    (hasher: $make:expr) => {
+        $crate::conformance_tests!(@each $make;
+            hashers {
+                a_hash_verifies_its_password_only,
+                the_dummy_hash_matches_nothing,
+                the_limit_is_read_whole_and_longer_candidates_never_match,
+            },
+        );
+    };
+    (tokens: $make:expr) => {
+        $crate::conformance_tests!(@each $make;
+            tokens {
+                an_issued_token_names_its_user_and_session,
+                a_token_it_did_not_issue_is_invalid,
+                refresh_tokens_are_new_each_time_with_a_stable_digest,
+            },
+        );
+    };
+    (@each $make:expr; $($port:ident { $($contract:ident),* $(,)? }),* $(,)?) => {
+        $(
+            mod $port {
+                #[allow(unused_imports)]
+                use super::*;
+                $(
+                    #[test]
+                    fn $contract() {
+                        $crate::conformance::run(|| $make, $crate::conformance::$port::$contract);
+                    }
+                )*
+            }
+        )*
+    };
     ($make:expr) => {
         $crate::conformance_tests!(@each $make;
             users {
@@ -168,20 +203,6 @@ macro_rules! conformance_tests {
                 refreshing_twice_with_one_token_ends_the_session,
             },
         );
-    };
-    (@each $make:expr; $($port:ident { $($contract:ident),* $(,)? }),* $(,)?) => {
-        $(
-            mod $port {
-                #[allow(unused_imports)]
-                use super::*;
-                $(
-                    #[test]
-                    fn $contract() {
-                        $crate::conformance::run(|| $make, $crate::conformance::$port::$contract);
-                    }
-                )*
-            }
-        )*
     };
 }
 
