@@ -20,6 +20,10 @@ agora *ARGS:
 test *ARGS:
     if [ $# -eq 0 ]; then cargo test --workspace; else cargo test "$@"; fi
 
+# The domain's use cases on in-memory adapters, no database: a short scenario, printed.
+in-memory:
+    cargo run --quiet -p agora-testkit --example in_memory
+
 # Apply pending migrations.
 migrate:
     cargo run --quiet -- migrate up

@@ -123,6 +123,11 @@ impl PasswordHasher for BcryptHasher {
         Ok(PasswordHash::new(hashed))
     }
 
+    /// 71: bcrypt reads 72 bytes, the last being its terminator.
+    fn max_password_bytes(&self) -> usize {
+        BCRYPT_MAX_INPUT - 1
+    }
+
     async fn verify(&self, candidate: &str, hash: &PasswordHash) -> Result<bool, DomainError> {
         let too_long = candidate.len() >= BCRYPT_MAX_INPUT;
         let input = if too_long {
