@@ -170,13 +170,9 @@ impl Database {
         let admission = self.gate.admit().await?;
         let pool = self.pool.clone();
         let gate = self.gate.clone();
-        let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
-            gate.run(&pool, &admission, &mut f)
-        })
-        .await
-        .map_err(DomainError::unexpected)?
+        blocking::run(move || gate.run(&pool, &admission, &mut f))
+            .await
+            .map_err(DomainError::unexpected)?
     }
 }
 
