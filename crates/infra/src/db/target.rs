@@ -121,6 +121,30 @@ mod tests {
     }
 
     #[test]
+    fn driver_suffixes_become_postgres_and_other_databases_are_refused() {
+        assert_eq!(
+            postgres_url("postgresql+psycopg2://u:p@h:5432/db").unwrap(),
+            "postgres://u:p@h:5432/db"
+        );
+        assert!(names_postgres("PostgreSQL+asyncpg") && !names_postgres("mysql"));
+        for refused in ["mysql://root:hunter2@db/agora", "hunter2", ""] {
+            let message = postgres_url(refused).unwrap_err().to_string();
+            assert!(!message.contains("hunter2"), "{message}");
+        }
+    }
+
+    #[test]
+    fn parts_are_percent_encoded_and_ipv6_hosts_bracketed() {
+        let url = url_from_parts("me@x", Some("p@ss:w/rd%"), "/run/postgresql", None, "a b");
+        assert_eq!(
+            url.unwrap(),
+            "postgres://me%40x:p%40ss%3Aw%2Frd%25@%2Frun%2Fpostgresql/a%20b"
+        );
+        let url = url_from_parts("agora", None, "::1", Some(5433), "agora");
+        assert_eq!(url.unwrap(), "postgres://agora@[::1]:5433/agora");
+    }
+
+    #[test]
     fn connect_timeout_is_added_once() {
         let five = Duration::from_secs(5);
         assert_eq!(
