@@ -98,7 +98,8 @@ impl BcryptHasher {
             .await
             .map_err(DomainError::unexpected)?;
         let cores = self.cores.clone();
-        tokio::task::spawn_blocking(move || {
+        // In the caller's span, like every blocking call of the adapters.
+        blocking::run(move || {
             let running = cores.running.fetch_add(1, Ordering::Relaxed) + 1;
             cores.busiest.fetch_max(running, Ordering::Relaxed);
             let result = work();
