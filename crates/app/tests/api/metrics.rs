@@ -21,7 +21,7 @@ async fn metrics_count_requests_by_route_and_report_the_pool() {
     static TEXT: OnceLock<api::MetricsText> = OnceLock::new();
     let db = TestDatabase::new();
     let text = TEXT
-        .get_or_init(|| agora::metrics::install(&db.database()).unwrap())
+        .get_or_init(|| agora::metrics::install(&db.database().into()).unwrap())
         .clone();
     let settings = api::HttpSettings {
         metrics: Some(text),
