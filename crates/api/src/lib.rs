@@ -18,6 +18,6 @@ mod rejections;
 mod routes;
 mod settings;
 
-pub use app::{HttpApp, Services, server};
+pub use app::{HttpApp, Services, metrics_server, server};
 pub use client::{InvalidProxy, parse_trusted_proxy};
 pub use settings::{HttpSettings, InvalidOrigin, MetricsText, normalise_origin};

@@ -1,4 +1,9 @@
-use std::{io, net::TcpListener, path::Path, time::Duration};
+use std::{
+    io,
+    net::{SocketAddr, TcpListener},
+    path::Path,
+    time::Duration,
+};
 
 use anyhow::{Context, bail};
 use auth::{AuthError, BcryptHasher, JwtTokenService};
@@ -17,6 +22,8 @@ pub(crate) struct Parts {
     pub database: Option<DatabaseUrl>,
     pub replicas: Vec<DatabaseUrl>,
     pub replica_max_lag: Duration,
+    /// Where `/metrics` is served instead of the public address.
+    pub metrics_addr: Option<SocketAddr>,
     pub hasher: BcryptHasher,
     pub tokens: JwtTokenService,
     pub http: api::HttpSettings,
@@ -65,6 +72,16 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .filter_map(|p| config.check("TRUSTED_PROXIES", p))
         .collect();
     let replica_max_lag = config.check("REPLICA_MAX_LAG", replica_max_lag);
+    let metrics_addr = match config.settings.metrics_addr.as_deref().map(str::parse) {
+        Some(Err(_)) => {
+            config.problem(
+                "METRICS_ADDR",
+                "expected an IP address and port to serve /metrics on, like 127.0.0.1:9100",
+            );
+            None
+        }
+        parsed => parsed.and_then(Result::ok),
+    };
     if std::net::ToSocketAddrs::to_socket_addrs(&listen).is_err() {
         config.problem(
             "HOST",
@@ -80,6 +97,7 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         database,
         replicas,
         replica_max_lag,
+        metrics_addr,
         hasher,
         tokens: tokens.with_refresh_lifetime(refresh),
         http: api::HttpSettings {
@@ -135,12 +153,20 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let reads = ReadRouter::new(database, replicas, parts.replica_max_lag);
+    let metrics_listener = parts
+        .metrics_addr
+        .map(|addr| {
+            TcpListener::bind(addr)
+                .with_context(|| format!("cannot listen on {addr} (METRICS_ADDR)"))
+        })
+        .transpose()?;
     let profile = config.profile();
     tracing::info!(?profile, "serving on http://{}", listener.local_addr()?);
 
+    let metrics = metrics::install(&reads)?;
     let http = api::HttpSettings {
         max_connections: connection_budget(pool_size),
-        metrics: Some(metrics::install(&reads)?),
+        metrics: metrics_listener.is_none().then(|| metrics.clone()),
         ..parts.http
     };
     let (hasher, tokens) = (parts.hasher, parts.tokens);
@@ -148,8 +174,23 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
         if reads.has_replicas() {
             reads.spawn_health_checks();
         }
+        let metrics_server = match metrics_listener {
+            Some(listener) => {
+                tracing::info!("serving /metrics on http://{}", listener.local_addr()?);
+                Some(api::metrics_server(listener, metrics)?)
+            }
+            None => None,
+        };
+        let metrics_handle = metrics_server.as_ref().map(|server| server.handle());
+        if let Some(server) = metrics_server {
+            tokio::spawn(server);
+        }
         let services = wiring::services(reads, hasher, tokens, ThrottlePolicy::default());
-        api::server(listener, services, http, shutdown)?.await
+        api::server(listener, services, http, shutdown)?.await?;
+        if let Some(handle) = metrics_handle {
+            handle.stop(false).await;
+        }
+        io::Result::Ok(())
     })?;
     tracing::info!("stopped serving");
     drop(target);

@@ -486,3 +486,17 @@ fn replicas_are_a_list_of_urls_and_their_allowed_lag_a_number_of_seconds() {
         assert!(!lines.join("\n").contains("s3cret"), "{lines:?}");
     });
 }
+
+#[test]
+fn a_metrics_address_is_an_ip_and_port() {
+    jailed(|jail| {
+        assert_eq!(crate::serve::parts(&mut load()).unwrap().metrics_addr, None);
+        jail.set_env("METRICS_ADDR", "127.0.0.1:9100");
+        let parts = crate::serve::parts(&mut load()).unwrap();
+        assert_eq!(parts.metrics_addr, Some("127.0.0.1:9100".parse().unwrap()));
+        jail.set_env("METRICS_ADDR", "localhost");
+        let lines = problems();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with("METRICS_ADDR "), "{lines:?}");
+    });
+}
