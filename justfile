@@ -69,6 +69,10 @@ docs-in-browser:
 cluster *ARGS:
     scripts/cluster {{ARGS}}
 
+# The topology under failure: a node killed, a node drained, the replica and the primary stopped, under load.
+cluster-test:
+    scripts/cluster-test
+
 # Fuzz the API against its OpenAPI document with schemathesis, on a fresh server.
 fuzz-api *ARGS:
     scripts/fuzz-api "$@"
