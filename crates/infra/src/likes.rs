@@ -95,8 +95,9 @@ impl LikeRepository for PgLikeRepository {
     }
 
     async fn likers(&self, post: PostId, page: PageRequest) -> Result<Page<Liker>, DomainError> {
+        // Names no user: follows the caller of the request (their own like).
         self.reads
-            .read(None, move |conn| {
+            .read_for_caller(move |conn| {
                 let mut query = likes::table
                     .inner_join(users::table)
                     .filter(likes::post_id.eq(post.get()))

@@ -122,11 +122,32 @@ impl ReadRouter {
         self.0.recent.note(user, left);
     }
 
-    /// Runs the read `f` where it belongs: on a healthy replica, unless the
-    /// current request's caller or `writer` (the user whose own changes
-    /// this read shows) wrote recently. `f` may run twice: on the replica
-    /// and, if that replica turned out to be down, on the primary.
+    /// Runs the read `f` where it belongs: on a healthy replica, unless
+    /// `writer` (the viewer, or the user whose own changes this read shows)
+    /// wrote recently. `None`: an anonymous read, which may be up to the
+    /// allowed lag old. `f` may run twice: on the replica and, if that
+    /// replica turned out to be down, on the primary.
     pub(crate) async fn read<T, F>(&self, writer: Option<UserId>, f: F) -> Result<T, DomainError>
+    where
+        F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        let recent = writer.is_some_and(|user| self.0.recent.wrote_recently(Some(user)));
+        self.route(recent, f).await
+    }
+
+    /// [`ReadRouter::read`] for a read whose port call names no user: it
+    /// follows the current request's signed-in caller, if any.
+    pub(crate) async fn read_for_caller<T, F>(&self, f: F) -> Result<T, DomainError>
+    where
+        F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        let recent = self.0.recent.wrote_recently(None);
+        self.route(recent, f).await
+    }
+
+    async fn route<T, F>(&self, recent_write: bool, f: F) -> Result<T, DomainError>
     where
         F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Clone + Send + 'static,
         T: Send + 'static,
@@ -135,7 +156,7 @@ impl ReadRouter {
         if router.replicas.is_empty() {
             return router.primary.run_blocking(f).await;
         }
-        let replica = if router.recent.wrote_recently(writer) {
+        let replica = if recent_write {
             routed("primary", "recent_write");
             None
         } else {

@@ -17,8 +17,7 @@ async fn items(app: &TestApp, path: &str, token: Option<&str>) -> Vec<Value> {
     body(response).await["items"].as_array().unwrap().clone()
 }
 
-/// A read on a connection of its own: another client's. (Ada's own
-/// connection stays on the primary during her window, even unsigned.)
+/// A read on a connection of its own: another client's.
 async fn anonymous_items(app: &TestApp, path: &str) -> Vec<Value> {
     let response = reqwest::get(app.url(path)).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "GET {path}");
@@ -63,6 +62,10 @@ async fn reads_go_to_the_replica_except_a_writers_own_and_survive_its_loss() {
         items(&app, "/posts", Some(&ada)).await.len(),
         1,
         "Ada just wrote: the primary"
+    );
+    assert!(
+        items(&app, "/posts", None).await.is_empty(),
+        "unsigned on Ada's own connection: the replica still"
     );
     let liked = app
         .client

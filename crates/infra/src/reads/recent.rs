@@ -2,17 +2,16 @@
 //!
 //! Filled by the session lookup, which runs on the primary at the start of
 //! every signed-in request, so it is right on every node. Two keys:
-//! - the tokio task of the request, so that every read of that request
-//!   follows (including those whose port call names no user: likers);
-//! - the user, for reads that name the viewer or the author.
+//! - the user, for reads that name the viewer or the author (post lists and
+//!   posts, profiles, the caller's own account);
+//! - the tokio task of the request, for the one read whose port call names
+//!   no user (a post's likers).
 //!
-//! An HTTP/1 connection's requests share its task, so the mark holds for the
-//! client connection: a later request on it, signed in or not, reads from the
+//! An HTTP/1 connection's requests share its task, so the task's mark holds
+//! for the client connection: a later request on it reads likers from the
 //! primary until the window ends or a signed-in request of someone who did
-//! not write clears it. Behind a balancer that lends one server connection to
-//! many clients (HAProxy's default `http-reuse safe`), other clients' reads
-//! would go to the primary too: slower, never staler; `scripts/cluster` sets
-//! `http-reuse never`.
+//! not write clears it. Slower, never staler; `scripts/cluster` sets HAProxy's
+//! `http-reuse never` so that one client's mark stays on its own connection.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -56,15 +55,17 @@ impl RecentWriters {
         }
     }
 
-    /// Whether the current request's caller, or `user`, wrote recently.
+    /// Whether `user` wrote recently, or with `None`, the signed-in caller
+    /// of the current request.
     pub(super) fn wrote_recently(&self, user: Option<UserId>) -> bool {
-        let now = Instant::now();
+        let key = match user {
+            Some(user) => Key::User(user.get()),
+            None => match tokio::task::try_id() {
+                Some(task) => Key::Task(task),
+                None => return false,
+            },
+        };
         let until = self.until.lock().unwrap_or_else(PoisonError::into_inner);
-        let task = tokio::task::try_id().map(Key::Task);
-        let user = user.map(|user| Key::User(user.get()));
-        [task, user]
-            .into_iter()
-            .flatten()
-            .any(|key| until.get(&key).is_some_and(|until| *until > now))
+        until.get(&key).is_some_and(|until| *until > Instant::now())
     }
 }
