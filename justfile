@@ -20,6 +20,10 @@ agora *ARGS:
 test *ARGS:
     if [ $# -eq 0 ]; then cargo test --workspace; else cargo test "$@"; fi
 
+# The domain's use cases on in-memory adapters, no database: a short scenario, printed.
+in-memory:
+    cargo run --quiet -p agora-testkit --example in_memory
+
 # Apply pending migrations.
 migrate:
     cargo run --quiet -- migrate up
@@ -53,9 +57,9 @@ lint:
 ci:
     bash .ci/run
 
-# Rewrite docs/openapi.json from the code (the api crate's snapshot test compares them).
+# Accept the served OpenAPI document: insta's snapshot and docs/openapi.json (the api crate's test compares both).
 openapi:
-    UPDATE_OPENAPI=1 cargo test --quiet -p agora-api --test http openapi::the_committed_document_is_what_is_served
+    INSTA_UPDATE=always cargo test --quiet -p agora-api --test http openapi::the_committed_document_is_what_is_served
 
 # Run the Postman collection with newman against a fresh server.
 postman *ARGS:

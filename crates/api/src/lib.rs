@@ -8,6 +8,7 @@
 mod app;
 mod caller_extractors;
 mod client;
+pub mod cursor_token;
 mod dto;
 mod error;
 mod handlers;
@@ -20,4 +21,5 @@ mod settings;
 
 pub use app::{HttpApp, Services, metrics_server, server};
 pub use client::{InvalidProxy, parse_trusted_proxy};
+pub use openapi::fields::NEW_PASSWORD_MAX_BYTES;
 pub use settings::{HttpSettings, InvalidOrigin, MetricsText, normalise_origin};

@@ -2,11 +2,10 @@
 //! `agora.toml` (lower-case keys), `.env` and the environment (upper-case
 //! keys), each overriding the one before.
 //!
-//! Here values are only typed. Each is checked once, by the constructor that
-//! uses it (`BcryptHasher::new`, `Database::connect`, `api::normalise_origin`,
-//! ...), through [`Config::check`], which collects the problems so that a
-//! start reports all of them at once, one line each naming the key and the
-//! source of its value.
+//! Values are only typed here. Each is checked once, by the constructor that
+//! uses it (`BcryptHasher::new`, `api::normalise_origin`, ...), through
+//! [`Config::check`], which collects the problems so that a start reports
+//! all of them at once, one line each naming the key and its value's source.
 
 mod database;
 mod sources;
@@ -21,9 +20,9 @@ use serde::Deserialize;
 
 pub use database::DatabaseUrl;
 
-/// Which parts may start: only development starts a local PostgreSQL or
-/// invents a JWT secret. `AGORA_PROFILE` picks one; otherwise debug builds
-/// are development and release builds production.
+/// Only development starts a local PostgreSQL or invents a JWT secret.
+/// `AGORA_PROFILE` picks one; otherwise debug builds are development and
+/// release builds production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
@@ -32,8 +31,11 @@ pub enum Profile {
 }
 
 /// Every key, in its `agora.toml` spelling; the environment's is upper-case.
-/// Defaults are in [`DEFAULTS`]; the others are optional.
+/// Defaults are in [`DEFAULTS`]; the others are optional. Unknown fields are
+/// denied so that a typo in `agora.toml` is reported (the environment only
+/// ever gives these keys).
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub agora_profile: Option<Profile>,
     pub database_url: Option<SecretString>,
@@ -88,10 +90,7 @@ const DEFAULTS: [(&str, &str); 14] = [
 
 /// The entries of a comma-separated list, trimmed, empty ones dropped.
 pub fn list(joined: &str) -> impl Iterator<Item = &str> {
-    joined
-        .split(',')
-        .map(str::trim)
-        .filter(|entry| !entry.is_empty())
+    joined.split(',').map(str::trim).filter(|e| !e.is_empty())
 }
 
 /// Every problem found, one line each.
@@ -108,38 +107,33 @@ pub struct Config {
 
 impl Config {
     /// Reads `agora.toml` and `.env` in `dir`, then the process environment.
-    /// Every key of the wrong type is a problem, reported together.
+    /// Keys of the wrong type are problems, reported with all the others.
     pub fn load(dir: &Path) -> Result<Self, ConfigError> {
         let figment = sources::layered(dir)?;
         // Lossy: the environment and .env give strings; "8000" must read as a port.
-        match figment.extract_lossy::<Settings>() {
-            Ok(settings) => Ok(Self {
-                settings,
-                figment,
-                problems: Vec::new(),
-            }),
-            Err(error) => match sources::type_problems(&figment, error) {
-                (problems, Some(repaired)) => match repaired.extract_lossy::<Settings>() {
-                    Ok(settings) => Ok(Self {
-                        settings,
-                        figment,
-                        problems,
-                    }),
-                    Err(_) => Err(ConfigError(problems)),
-                },
-                (problems, None) => Err(ConfigError(problems)),
-            },
+        let (settings, found) = match figment.extract_lossy::<Settings>() {
+            Ok(settings) => (settings, Vec::new()),
+            Err(error) => sources::type_problems(&figment, error)?,
+        };
+        let problems = Vec::new();
+        let mut config = Self {
+            settings,
+            figment,
+            problems,
+        };
+        for (key, what) in found {
+            config.problem(&key, what);
         }
+        Ok(config)
     }
 
     pub fn profile(&self) -> Profile {
-        self.settings
-            .agora_profile
-            .unwrap_or(if cfg!(debug_assertions) {
-                Profile::Development
-            } else {
-                Profile::Production
-            })
+        let built = if cfg!(debug_assertions) {
+            Profile::Development
+        } else {
+            Profile::Production
+        };
+        self.settings.agora_profile.unwrap_or(built)
     }
 
     /// The value of `key` (environment spelling) if `result` holds one;
@@ -156,7 +150,13 @@ impl Config {
 
     /// `from environment variable PORT`, `from agora.toml`, or `not set`.
     pub fn source(&self, key: &str) -> String {
-        sources::describe(&self.figment, key)
+        let Some(metadata) = self.figment.find_metadata(&key.to_ascii_lowercase()) else {
+            return "not set".to_owned();
+        };
+        match &metadata.source {
+            Some(file) => format!("from {file}"),
+            None => format!("from {} {key}", metadata.name),
+        }
     }
 
     /// All problems recorded so far, if any; start nothing after an error.
@@ -167,24 +167,20 @@ impl Config {
         }
     }
 
-    /// The JWT secret, or in development a random one for this run
-    /// (tokens then die with the process: the server warns once it starts).
-    /// Production must set one.
+    /// The JWT secret, or in development a random one for this run (tokens
+    /// then die with the process: the server warns). Production must set one.
     pub fn jwt_secret(&mut self) -> Option<SecretString> {
         if let Some(secret) = &self.settings.jwt_secret {
             return Some(secret.clone());
         }
         if self.profile() == Profile::Production {
-            self.problem(
-                "JWT_SECRET",
-                "required in the production profile: a random string of at least 32 bytes (e.g. `openssl rand -hex 32`)",
-            );
+            let what = "required in the production profile: a random string of at least 32 bytes (e.g. `openssl rand -hex 32`)";
+            self.problem("JWT_SECRET", what);
             return None;
         }
         let mut bytes = [0u8; 32];
         self.check("JWT_SECRET", getrandom::fill(&mut bytes))?;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        Some(hex.into())
+        Some(bytes.map(|b| format!("{b:02x}")).concat().into())
     }
 }
 

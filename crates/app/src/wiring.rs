@@ -35,3 +35,18 @@ pub fn services(
         health: Arc::new(PgHealthCheck::routed(reads)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use domain::PasswordHasher;
+
+    use super::*;
+
+    /// The OpenAPI document states the longest new password; the hasher
+    /// wired here is the one that decides it.
+    #[test]
+    fn the_documented_password_limit_is_the_wired_hashers() {
+        let hasher = BcryptHasher::new(BcryptHasher::MIN_COST).unwrap();
+        assert_eq!(hasher.max_password_bytes(), api::NEW_PASSWORD_MAX_BYTES);
+    }
+}

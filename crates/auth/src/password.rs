@@ -98,7 +98,8 @@ impl BcryptHasher {
             .await
             .map_err(DomainError::unexpected)?;
         let cores = self.cores.clone();
-        tokio::task::spawn_blocking(move || {
+        // In the caller's span, like every blocking call of the adapters.
+        blocking::run(move || {
             let running = cores.running.fetch_add(1, Ordering::Relaxed) + 1;
             cores.busiest.fetch_max(running, Ordering::Relaxed);
             let result = work();
@@ -121,6 +122,11 @@ impl PasswordHasher for BcryptHasher {
             .await?
             .map_err(DomainError::unexpected)?;
         Ok(PasswordHash::new(hashed))
+    }
+
+    /// 71: bcrypt reads 72 bytes, the last being its terminator.
+    fn max_password_bytes(&self) -> usize {
+        BCRYPT_MAX_INPUT - 1
     }
 
     async fn verify(&self, candidate: &str, hash: &PasswordHash) -> Result<bool, DomainError> {

@@ -8,9 +8,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Everything a use case or a port can fail with.
 ///
 /// Adapters translate their own failures into these variants where they
-/// happen (a unique violation becomes [`DomainError::EmailTaken`], a pool
-/// timeout [`DomainError::Unavailable`]); the HTTP adapter maps each variant
-/// to one status code in one place.
+/// happen (a second account with one email becomes
+/// [`DomainError::EmailTaken`], a store that cannot answer in time
+/// [`DomainError::Unavailable`]); a driving adapter maps each variant to one
+/// answer of its own, in one place.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DomainError {
@@ -47,7 +48,7 @@ pub enum DomainError {
     /// Another account already has this email (compared after lower-casing).
     #[error("email already registered")]
     EmailTaken,
-    /// The database could not be reached, or no connection was free in time.
+    /// The store could not be reached, or could not answer in time; worth a retry.
     #[error("storage unavailable")]
     Unavailable(#[source] BoxError),
     /// A bug or an unforeseen failure; its cause is for the logs only.

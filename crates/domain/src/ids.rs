@@ -7,12 +7,12 @@ macro_rules! id_type {
         pub struct $name(i64);
 
         impl $name {
-            /// Wraps a raw database id; does not check that the entity exists.
+            /// Wraps the number storage assigned; does not check that the entity exists.
             pub const fn new(raw: i64) -> Self {
                 Self(raw)
             }
 
-            /// The raw database id.
+            /// The number itself, as storage and clients know it.
             pub const fn get(self) -> i64 {
                 self.0
             }

@@ -55,7 +55,7 @@ pub trait UserRepository: Send + Sync {
 }
 
 /// Storage of posts. Reads return [`PostView`]s: author and `liked_by_me`
-/// (for `viewer`) come with the post, in the same query.
+/// (for `viewer`) come with the post, read together with it.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait PostRepository: Send + Sync {
@@ -89,7 +89,7 @@ pub trait PostRepository: Send + Sync {
     async fn delete(&self, id: PostId) -> Result<bool, DomainError>;
 }
 
-/// Storage of likes. Each call is one transaction that keeps the post's
+/// Storage of likes. Each call is atomic, and keeps the post's
 /// `like_count` equal to its number of likes, whatever runs concurrently.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -128,6 +128,11 @@ pub trait PasswordHasher: Send + Sync {
     /// A valid hash of no one's password, at the same cost as real ones:
     /// verifying against it makes an unknown email as slow as a wrong password.
     fn dummy_hash(&self) -> PasswordHash;
+
+    /// The longest password, in UTF-8 bytes, this hasher reads whole: a
+    /// longer new password is refused as invalid rather than silently cut
+    /// (bcrypt, for one, reads at most 72 bytes with its terminator).
+    fn max_password_bytes(&self) -> usize;
 }
 
 /// Issues and checks access tokens, and mints refresh tokens.
@@ -146,7 +151,8 @@ pub trait TokenService: Send + Sync {
     /// A new unguessable refresh token with its digest.
     fn new_refresh_token(&self) -> Result<RefreshToken, DomainError>;
 
-    /// The digest [`TokenService::new_refresh_token`] gave for this token.
+    /// The digest [`TokenService::new_refresh_token`] gave for this token:
+    /// [`TokenDigest::BYTES`] bytes, whatever the token.
     fn digest(&self, refresh_token: &str) -> TokenDigest;
 
     /// How long a refresh token stays usable.
@@ -164,7 +170,7 @@ pub trait SessionRepository: Send + Sync {
     /// [`DomainError::CallerGone`] when the user does not exist.
     async fn create(&self, session: NewSession) -> Result<SessionId, DomainError>;
 
-    /// In one transaction: spends the refresh token with digest `presented`
+    /// Atomically: spends the refresh token with digest `presented`
     /// and stores `next` as its successor, valid for `lifetime`; a token
     /// spent before revokes its whole session.
     async fn rotate(
@@ -174,8 +180,8 @@ pub trait SessionRepository: Send + Sync {
         lifetime: Duration,
     ) -> Result<Rotation, DomainError>;
 
-    /// The user, if `session` is theirs and not revoked: one statement, as
-    /// it runs on every authenticated request.
+    /// The user, if `session` is theirs and not revoked: one read, as it
+    /// runs on every authenticated request.
     async fn caller(&self, user: UserId, session: SessionId) -> Result<Option<User>, DomainError>;
 
     /// The user's live sessions, most recently used first.
@@ -192,7 +198,8 @@ pub trait SessionRepository: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait HealthCheck: Send + Sync {
-    /// Ok when a trivial query succeeds; the caller bounds how long it may take.
+    /// Ok when the storage answers a trivial request; the caller bounds how
+    /// long it may take.
     async fn check(&self) -> Result<(), DomainError>;
 }
 

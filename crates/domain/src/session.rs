@@ -66,10 +66,15 @@ impl fmt::Debug for RefreshToken {
 }
 
 /// A one-way digest of a refresh token: finding a session by it needs the token.
+/// Storage keeps exactly [`TokenDigest::BYTES`] bytes (a SHA-256 digest) and
+/// refuses others with [`crate::DomainError::Unexpected`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TokenDigest(Vec<u8>);
 
 impl TokenDigest {
+    /// The length of every digest a [`crate::TokenService`] makes.
+    pub const BYTES: usize = 32;
+
     /// Wraps digest bytes computed by a [`crate::TokenService`] or read back from storage.
     pub fn new(bytes: Vec<u8>) -> Self {
         Self(bytes)
@@ -143,7 +148,7 @@ impl Caller {
         self.user.id
     }
 
-    /// The caller's account, loaded in the same statement that checked the session.
+    /// The caller's account, read together with the session check.
     pub fn user(&self) -> &User {
         &self.user
     }

@@ -26,7 +26,7 @@ use std::{
 
 use crate::{DomainError, Email, LoginAttempts};
 
-/// Where a request comes from, as the HTTP adapter determined it.
+/// Where a request comes from, as the driving adapter determined it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(Option<IpAddr>);
 

@@ -35,8 +35,9 @@ pub(crate) fn collect(
     )
 }
 
-/// Checks shared by every text value: PostgreSQL cannot store NUL, and
-/// other control characters are never what a person meant to type.
+/// Checks shared by every text value: NUL ends strings in many stores and
+/// libraries, and other control characters are never what a person meant
+/// to type.
 pub(crate) fn check_text(
     value: &str,
     min_chars: usize,

@@ -18,7 +18,8 @@ use errors::ServerWording;
 pub(crate) use errors::{CorruptRow, OptionalRow, acting_user_gone, db_error, one_line, violates};
 use gate::{Gate, PgManager, PgPool};
 use session::{LogPoolErrors, SessionSettings};
-pub(crate) use target::{describe_target, with_connect_timeout};
+pub(crate) use target::with_connect_timeout;
+pub use target::{describe_target, names_postgres, postgres_url, url_from_parts};
 
 /// A pool of PostgreSQL connections. Cloning shares the pool.
 ///
@@ -193,13 +194,9 @@ impl Database {
         let admission = self.gate.admit().await?;
         let pool = self.pool.clone();
         let gate = self.gate.clone();
-        let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
-            gate.run(&pool, &admission, &mut f)
-        })
-        .await
-        .map_err(DomainError::unexpected)?
+        blocking::run(move || gate.run(&pool, &admission, &mut f))
+            .await
+            .map_err(DomainError::unexpected)?
     }
 }
 

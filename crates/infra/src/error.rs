@@ -9,6 +9,9 @@ pub enum InfraError {
     )]
     Connect { target: String, reason: String },
 
+    #[error("{0}")]
+    DatabaseUrl(String),
+
     #[error("invalid database pool setting: {0}")]
     PoolSettings(&'static str),
 

@@ -31,7 +31,10 @@ pub mod testing;
 mod users;
 
 pub use attempts::PgLoginAttempts;
-pub use db::{Database, PgHealthCheck, PoolSettings};
+pub use db::{
+    Database, PgHealthCheck, PoolSettings, describe_target, names_postgres, postgres_url,
+    url_from_parts,
+};
 pub use error::InfraError;
 pub use likes::PgLikeRepository;
 pub use posts::PgPostRepository;

@@ -1,10 +1,11 @@
-use domain::{Cursor, DomainError, FieldError, Page, PageLimit, PageRequest, PostQuery, UserId};
+use domain::{DomainError, FieldError, Page, PageLimit, PageRequest, PostQuery, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::{
     IntoParams, PartialSchema, ToSchema,
     openapi::{ArrayBuilder, ObjectBuilder, Ref, RefOr, Type, schema::Schema},
 };
 
+use crate::cursor_token::{self, InvalidCursor};
 use crate::openapi::fields;
 
 /// `?limit=&cursor=`. Parameters arrive as text so that a bad value is a
@@ -44,11 +45,11 @@ impl PageQuery {
                 }),
         };
         let after = given(self.cursor).and_then(|raw| {
-            Cursor::decode(&raw)
-                .map_err(|e| {
+            cursor_token::decode(&raw)
+                .map_err(|_| {
                     errors.push(FieldError {
                         field: "cursor",
-                        message: e.0,
+                        message: InvalidCursor::MESSAGE.to_owned(),
                     })
                 })
                 .ok()
@@ -182,7 +183,7 @@ impl<T> PageBody<T> {
     {
         Self {
             items: page.items.into_iter().map(T::from).collect(),
-            next_cursor: page.next_cursor.map(|cursor| cursor.encode()),
+            next_cursor: page.next_cursor.as_ref().map(cursor_token::encode),
         }
     }
 }
@@ -190,6 +191,8 @@ impl<T> PageBody<T> {
 #[cfg(test)]
 mod tests {
     use std::time::UNIX_EPOCH;
+
+    use domain::Cursor;
 
     use super::*;
 
@@ -221,7 +224,7 @@ mod tests {
         };
         let page = PageQuery {
             limit: Some("5".into()),
-            cursor: Some(cursor.encode()),
+            cursor: Some(cursor_token::encode(&cursor)),
         }
         .parse()
         .unwrap();

@@ -1,3 +1,13 @@
+//! Every request's id, span and access-log line, and the headers every
+//! response carries.
+//!
+//! Hand-written rather than tracing-actix-web's `TracingLogger`: its request
+//! id is always a fresh UUID (a client's sane `X-Request-Id` cannot be kept)
+//! and it writes no response header, so it would still need this file's id
+//! choice and header middleware, plus a custom `RootSpanBuilder`. Tried, that
+//! came to 120 lines against the 95 below, with a second id per request (the
+//! crate's `RequestId`) and no latency in the log line of an error outcome.
+
 use std::time::Instant;
 
 use actix_web::{

@@ -175,9 +175,16 @@ async fn bad_query_values_are_a_422_naming_them() {
     let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(fields(&body), ["limit", "cursor", "author_id"]);
 
-    let response = send(Mocks::default(), TestRequest::get().uri("/posts?limit=101")).await;
-    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(fields(&body), ["limit"]);
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("cursor=7631", "cursor"),
+    ] {
+        let uri = format!("/posts?{query}");
+        let response = send(Mocks::default(), TestRequest::get().uri(&uri)).await;
+        let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(fields(&body), [field], "{query}");
+    }
 }
 
 #[actix_web::test]

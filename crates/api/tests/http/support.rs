@@ -10,7 +10,7 @@ use actix_web::{
 };
 use api::{HttpApp, HttpSettings, Services};
 use domain::{
-    AccountService, Author, Count, CredentialThrottle, DomainError, Email, InFlight, LikeService,
+    AccountService, Author, CredentialThrottle, DomainError, Email, LikeService, LoginAttempts,
     MockHealthCheck, MockLikeRepository, MockLoginAttempts, MockPasswordHasher, MockPostRepository,
     MockSessionRepository, MockTokenService, MockUserRepository, PasswordHash, Post, PostContent,
     PostId, PostService, PostTitle, PostView, SessionId, ThrottlePolicy, TokenClaims, User, UserId,
@@ -18,6 +18,7 @@ use domain::{
 };
 use mockall::predicate::eq;
 use serde_json::Value;
+use testkit::InMemoryLoginAttempts;
 
 /// The token that [`Mocks::signed_in`] accepts.
 pub const TOKEN: &str = "valid-token";
@@ -34,22 +35,9 @@ pub struct Mocks {
     pub hasher: MockPasswordHasher,
     pub tokens: MockTokenService,
     pub health: MockHealthCheck,
-    /// The throttle's store; `None`: one where nothing was ever counted.
+    /// The throttle's store; `None`: the testkit's in-memory one, starting
+    /// with nothing counted.
     pub attempts: Option<MockLoginAttempts>,
-}
-
-/// A throttle store with nothing counted, that counts nothing either.
-pub fn nothing_counted() -> MockLoginAttempts {
-    let mut attempts = MockLoginAttempts::new();
-    attempts.expect_enter().returning(|_| InFlight::new(()));
-    attempts
-        .expect_counts()
-        .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
-    attempts
-        .expect_add()
-        .returning(|keys| Ok(vec![Count::ZERO; keys.len()]));
-    attempts.expect_clear().returning(|_| Ok(()));
-    attempts
 }
 
 impl Mocks {
@@ -80,19 +68,23 @@ impl Mocks {
         self
     }
 
-    pub fn services(self) -> Services {
+    pub fn services(mut self) -> Services {
+        self.hasher
+            .expect_max_password_bytes()
+            .return_const(api::NEW_PASSWORD_MAX_BYTES);
         let users = Arc::new(self.users);
         let posts = Arc::new(self.posts);
+        let attempts: Arc<dyn LoginAttempts> = match self.attempts {
+            Some(mock) => Arc::new(mock),
+            None => Arc::new(InMemoryLoginAttempts::new()),
+        };
         Services {
             accounts: AccountService::new(
                 users.clone(),
                 Arc::new(self.sessions),
                 Arc::new(self.hasher),
                 Arc::new(self.tokens),
-                CredentialThrottle::new(
-                    Arc::new(self.attempts.unwrap_or_else(nothing_counted)),
-                    ThrottlePolicy::default(),
-                ),
+                CredentialThrottle::new(attempts, ThrottlePolicy::default()),
             ),
             posts: PostService::new(posts.clone(), users),
             likes: LikeService::new(posts, Arc::new(self.likes)),

@@ -5,25 +5,29 @@
 
 use std::path::Path;
 
+use figment::error::Kind;
 use figment::providers::{Format, Serialized, Toml};
-use figment::value::{Dict, Empty, Map, Tag, Value};
+use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 
 use super::{ConfigError, DEFAULTS, Settings};
 
-/// Keys whose values no message may quote.
-const SECRET_KEYS: [&str; 3] = ["database_url", "db_password", "jwt_secret"];
-
 pub(super) fn layered(dir: &Path) -> Result<Figment, ConfigError> {
+    let toml = Toml::file(dir.join("agora.toml"));
+    // A syntax error leaves no settings to check: it is the one problem.
+    if let Err(error) = toml.data() {
+        let what = without_excerpts(&error.kind.to_string());
+        return Err(ConfigError(vec![format!("agora.toml: {what}")]));
+    }
     Ok(Figment::from(defaults())
-        .merge(Toml::file(dir.join("agora.toml")))
+        .merge(toml)
         .merge(dotenv(&dir.join(".env"))?)
         .merge(environment()))
 }
 
-/// `KEY=value` pairs as strings under lower-case keys; keys that are not
-/// ours (`.env` is often shared with docker compose or the diesel CLI) are
-/// simply never read.
+/// `KEY=value` pairs as strings under lower-case keys, only those of
+/// [`Settings`]: `.env` is often shared with docker compose or the diesel
+/// CLI, and the environment holds PATH and the like.
 struct Strings {
     metadata: Metadata,
     values: Dict,
@@ -31,10 +35,12 @@ struct Strings {
 
 impl Strings {
     fn new(metadata: Metadata, pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let known = known_keys();
         let values = pairs
             .into_iter()
             .filter(|(name, _)| !name.chars().any(|c| c.is_ascii_lowercase()))
             .map(|(name, value)| (name.to_ascii_lowercase(), Value::from(value)))
+            .filter(|(key, _)| known.contains(&key.as_str()))
             .collect();
         Self { metadata, values }
     }
@@ -50,9 +56,19 @@ impl Provider for Strings {
     }
 }
 
+/// The keys of [`Settings`], as serde's `deny_unknown_fields` lists them
+/// when it refuses another.
+fn known_keys() -> &'static [&'static str] {
+    let probe = Figment::from(Serialized::default("?", 0));
+    match probe.extract::<Settings>().map_err(|error| error.kind) {
+        Err(Kind::UnknownField(_, known)) => known,
+        _ => &[],
+    }
+}
+
 fn defaults() -> Strings {
     let pairs = DEFAULTS.map(|(key, value)| (key.to_owned(), value.to_owned()));
-    Strings::new(Metadata::named("built-in default"), pairs)
+    Strings::new(Metadata::named("the built-in default of"), pairs)
 }
 
 fn environment() -> Strings {
@@ -62,16 +78,14 @@ fn environment() -> Strings {
 }
 
 fn dotenv(path: &Path) -> Result<Strings, ConfigError> {
-    let metadata = Metadata::from(".env file", path);
     let unreadable = |what: String| ConfigError(vec![format!("{}: {what}", path.display())]);
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(error) => return Err(unreadable(error.to_string())),
     };
-    let pairs: Result<Vec<_>, _> = dotenvy::from_read_iter(text.as_bytes()).collect();
-    match pairs {
-        Ok(pairs) => Ok(Strings::new(metadata, pairs)),
+    match dotenvy::from_read_iter(text.as_bytes()).collect::<Result<Vec<_>, _>>() {
+        Ok(pairs) => Ok(Strings::new(Metadata::from(".env file", path), pairs)),
         // dotenvy's message quotes the line, value and all: give its number.
         Err(dotenvy::Error::LineParse(line, _)) => {
             let number = text.lines().position(|l| l.trim_end() == line.trim_end());
@@ -82,71 +96,47 @@ fn dotenv(path: &Path) -> Result<Strings, ConfigError> {
     }
 }
 
-/// Every key of the wrong type, each tried alone over the defaults, and the
-/// figment with each of them back at its default (or unset), so that the
-/// constructors can still find the other problems; or, with no figment, the
-/// files that could not be read at all.
+/// The keys of the wrong type, or unknown, each tried alone over the
+/// defaults, and the settings without them: the constructors then find the
+/// other problems, and a start reports all of them.
 pub(super) fn type_problems(
     figment: &Figment,
     error: figment::Error,
-) -> (Vec<String>, Option<Figment>) {
-    let unreadable: Vec<String> = error
-        .into_iter()
-        .filter(|error| error.path.is_empty())
-        .map(|error| {
-            let source = error.metadata.and_then(|m| m.source);
-            let source = source.map_or("configuration".into(), |s| s.to_string());
-            format!("{source}: {}", without_excerpts(&error.kind.to_string()))
-        })
-        .collect();
-    if !unreadable.is_empty() {
-        return (unreadable, None);
+) -> Result<(Settings, Vec<(String, String)>), ConfigError> {
+    let (mut problems, mut valid) = (Vec::new(), Dict::new());
+    let data = figment.data().unwrap_or_default().remove(&Profile::Default);
+    for (key, value) in data.unwrap_or_default() {
+        let alone = Figment::from(defaults()).merge(Serialized::default(&key, &value));
+        let Err(error) = alone.extract_lossy::<Settings>() else {
+            valid.insert(key, value);
+            continue;
+        };
+        // No message quotes a value: it may be a secret.
+        let what = match error.kind {
+            Kind::UnknownField(..) => {
+                "not a key Agora reads (agora.toml spells the keys in lower case, like `port`)"
+                    .to_owned()
+            }
+            Kind::InvalidType(_, expected) | Kind::InvalidValue(_, expected) => {
+                format!("expected {expected}")
+            }
+            kind => kind.to_string(),
+        };
+        problems.push((key.to_ascii_uppercase(), what));
     }
-    let data = figment.data().unwrap_or_default();
-    let keys = data.get(&Profile::Default).into_iter().flat_map(Dict::iter);
-    let mut repaired = figment.clone();
-    let problems = keys
-        .filter_map(|(key, value)| {
-            let alone = Figment::from(defaults()).merge(Serialized::default(key, value));
-            let error = alone.extract_lossy::<Settings>().err()?;
-            let default = defaults().values.get(key).cloned();
-            let unset = Value::Empty(Tag::Default, Empty::None);
-            repaired = repaired
-                .clone()
-                .merge(Serialized::default(key, default.unwrap_or(unset)));
-            let what = if SECRET_KEYS.contains(&key.as_str()) {
-                "must be a string".to_owned()
-            } else {
-                error.kind.to_string()
-            };
-            let env = key.to_ascii_uppercase();
-            Some(format!("{env} ({}): {what}", describe(figment, &env)))
-        })
-        .collect();
-    (problems, Some(repaired))
-}
-
-/// `from environment variable PORT`, `from agora.toml`, or `not set`.
-pub(super) fn describe(figment: &Figment, env_key: &str) -> String {
-    let Some(metadata) = figment.find_metadata(&env_key.to_ascii_lowercase()) else {
-        return "not set".to_owned();
-    };
-    match &metadata.source {
-        Some(file) => format!("from {file}"),
-        None if metadata.name == "environment variable" => {
-            format!("from {} {env_key}", metadata.name)
-        }
-        None => metadata.name.to_string(),
+    let valid = Figment::from(defaults()).merge(Serialized::defaults(valid));
+    match valid.extract_lossy() {
+        Ok(settings) => Ok((settings, problems)),
+        Err(_) => Err(ConfigError(vec![error.to_string()])),
     }
 }
 
 /// TOML parser messages quote the offending line, which may hold a secret:
 /// keep only their own lines.
 fn without_excerpts(message: &str) -> String {
-    message
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.contains('|'))
-        .collect::<Vec<_>>()
-        .join(": ")
+    let lines = message.lines().map(str::trim);
+    let own: Vec<_> = lines
+        .filter(|l| !l.is_empty() && !l.contains('|'))
+        .collect();
+    own.join(": ")
 }

@@ -317,13 +317,32 @@ fn a_secret_of_the_wrong_type_in_toml_is_not_quoted() {
         assert!(
             lines
                 .iter()
-                .any(|l| l == "JWT_SECRET (from agora.toml): must be a string"),
+                .any(|l| l == "JWT_SECRET (from agora.toml): expected a string"),
             "{lines:?}"
         );
         assert!(
             lines
                 .iter()
                 .any(|l| l.starts_with("CORS_ALLOWED_ORIGINS (from agora.toml): ")),
+            "{lines:?}"
+        );
+    });
+}
+
+#[test]
+fn an_unknown_key_in_agora_toml_is_one_problem_line_and_the_rest_still_checked() {
+    jailed(|jail| {
+        file(jail, "agora.toml", "prot = 9000\nbcrypt_cost = 99\n");
+        file(jail, ".env", "UNRELATED_TOOL=x\n");
+        jail.set_env("UNRELATED_VARIABLE", "x");
+        let lines = problems();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines[0].starts_with("PROT (from agora.toml): not a key Agora reads"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("BCRYPT_COST (from agora.toml): "),
             "{lines:?}"
         );
     });

@@ -48,15 +48,9 @@ async fn create_returns_the_full_post_shape() {
 }
 
 #[tokio::test]
-async fn create_needs_a_token_and_valid_fields() {
+async fn invalid_posts_are_422_and_store_nothing() {
     let app = spawn_app().await;
     let (_, token) = app.signed_up("Ada").await;
-    let anonymous = app
-        .post_json("/posts", &json!({"title": "t", "content": "c"}), None)
-        .await;
-    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
-    problem(anonymous, StatusCode::UNAUTHORIZED).await;
-
     let invalid = app
         .post_json(
             "/posts",
@@ -72,7 +66,7 @@ async fn create_needs_a_token_and_valid_fields() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["title", "content"]);
-
+    // PostgreSQL's text cannot hold NUL: refused before it gets there.
     let nul = app
         .post_json(
             "/posts",
@@ -81,10 +75,6 @@ async fn create_needs_a_token_and_valid_fields() {
         )
         .await;
     problem(nul, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let missing = app
-        .post_json("/posts", &json!({"title": "only a title"}), Some(&token))
-        .await;
-    problem(missing, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(
         titles(&app, "/posts", None).await.is_empty(),
         "nothing was stored"
@@ -336,31 +326,6 @@ async fn paging_7_posts_3_at_a_time_while_one_is_inserted_skips_and_repeats_noth
         titles(&app, "/posts?limit=1", None).await,
         ["inserted mid-way"]
     );
-}
-
-#[tokio::test]
-async fn limit_and_cursor_are_validated() {
-    let app = spawn_app().await;
-    for query in [
-        "limit=0",
-        "limit=101",
-        "limit=abc",
-        "cursor=garbage",
-        "cursor=7631",
-        "author_id=x",
-    ] {
-        problem(
-            app.get(&format!("/posts?{query}"), None).await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    assert_eq!(
-        app.get("/posts?limit=100", None).await.status(),
-        StatusCode::OK
-    );
-    let empty = body(app.get("/posts", None).await).await;
-    assert_eq!(empty, json!({"items": [], "next_cursor": null}));
 }
 
 #[tokio::test]

@@ -117,10 +117,10 @@ impl fmt::Display for UserName {
     }
 }
 
-/// A new password: 8 to 71 bytes, not whitespace only, not one of the most
-/// common passwords, not the account's own email. bcrypt reads at most 72
-/// bytes (one is its terminator), so a longer password is refused rather
-/// than silently cut.
+/// A new password: at least 8 bytes, and no more than the
+/// [`crate::PasswordHasher`] reads whole (so it is never silently cut); not
+/// whitespace only, not one of the most common passwords, not the account's
+/// own email.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
@@ -130,19 +130,17 @@ const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 impl Password {
     /// The shortest password accepted, in UTF-8 bytes.
     pub const MIN_BYTES: usize = 8;
-    /// The longest password accepted, in UTF-8 bytes: bcrypt's 72 less its terminator.
-    pub const MAX_BYTES: usize = 71;
-
     /// Keeps `raw` exactly (no trimming or normalization) as the password of
-    /// the account with email `owner`.
+    /// the account with email `owner`, for a hasher that reads at most
+    /// `max_bytes` ([`crate::PasswordHasher::max_password_bytes`]).
     ///
     /// # Errors
     /// [`InvalidValue`] when it contains NUL, is not [`Password::MIN_BYTES`]
-    /// to [`Password::MAX_BYTES`] bytes long, is only whitespace, is one of
-    /// the 5,000 most common passwords (compared lower-cased), or is the
-    /// owner's email (compared as emails are).
-    pub fn parse(raw: &str, owner: &Email) -> Result<Self, InvalidValue> {
-        Self::check(raw)?;
+    /// to `max_bytes` bytes long, is only whitespace, is one of the 5,000
+    /// most common passwords (compared lower-cased), or is the owner's email
+    /// (compared as emails are).
+    pub fn parse(raw: &str, owner: &Email, max_bytes: usize) -> Result<Self, InvalidValue> {
+        Self::check(raw, max_bytes)?;
         if normalize_email(raw) == owner.as_str() {
             return Err(InvalidValue::new("must not be the account's email address"));
         }
@@ -150,12 +148,15 @@ impl Password {
     }
 
     /// Every rule but the owner's email: for when the email itself is invalid.
-    pub(crate) fn check(raw: &str) -> Result<(), InvalidValue> {
+    pub(crate) fn check(raw: &str, max_bytes: usize) -> Result<(), InvalidValue> {
         if raw.contains('\0') {
             return Err(InvalidValue::new("must not contain NUL characters"));
         }
-        if !(Self::MIN_BYTES..=Self::MAX_BYTES).contains(&raw.len()) {
-            return Err(InvalidValue::new("must be 8 to 71 bytes long"));
+        if !(Self::MIN_BYTES..=max_bytes).contains(&raw.len()) {
+            return Err(InvalidValue::new(format!(
+                "must be {} to {max_bytes} bytes long",
+                Self::MIN_BYTES
+            )));
         }
         if raw.chars().all(char::is_whitespace) {
             return Err(InvalidValue::new("must not be only whitespace"));
@@ -238,7 +239,7 @@ pub struct NewUser {
     pub password_hash: PasswordHash,
 }
 
-/// A partial update of a user; `None` leaves the column as it is.
+/// A partial update of a user; `None` leaves that field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserChanges {
     /// New display name.
@@ -328,8 +329,11 @@ mod tests {
         Email::parse("ada@example.com").unwrap()
     }
 
+    /// bcrypt's limit, as an example of a hasher's.
+    const MAX_BYTES: usize = 71;
+
     fn password(raw: &str) -> Result<Password, InvalidValue> {
-        Password::parse(raw, &ada())
+        Password::parse(raw, &ada(), MAX_BYTES)
     }
 
     #[test]
@@ -337,9 +341,17 @@ mod tests {
         assert!(password("q7-Rk2!").is_err());
         assert!(password("q7-Rk2!z").is_ok());
         assert!(password(&"x".repeat(71)).is_ok());
-        assert!(password(&"x".repeat(72)).is_err());
+        let too_long = password(&"x".repeat(72)).unwrap_err();
+        assert_eq!(too_long.0, "must be 8 to 71 bytes long");
         // 36 two-byte characters are 72 bytes: too long although only 36 chars.
         assert!(password(&"é".repeat(36)).is_err());
+    }
+
+    #[test]
+    fn the_longest_password_is_the_hashers_to_say() {
+        let long = "x".repeat(100);
+        assert!(Password::parse(&long, &ada(), 100).is_ok());
+        assert!(Password::parse(&long, &ada(), 99).is_err());
     }
 
     #[test]
@@ -380,7 +392,7 @@ mod tests {
             );
         }
         let bob = Email::parse("bob@example.com").unwrap();
-        assert!(Password::parse("ada@example.com", &bob).is_ok());
+        assert!(Password::parse("ada@example.com", &bob, MAX_BYTES).is_ok());
     }
 
     #[test]

@@ -96,10 +96,11 @@ impl AccountService {
         client: &ClientAddress,
     ) -> Result<User, DomainError> {
         let email = Email::parse(&input.email);
+        let max_bytes = self.hasher.max_password_bytes();
         let password = match &email {
-            Ok(email) => Password::parse(&input.password, email).map(Some),
+            Ok(email) => Password::parse(&input.password, email, max_bytes).map(Some),
             // The email rule cannot be checked; the others still are.
-            Err(_) => Password::check(&input.password).map(|()| None),
+            Err(_) => Password::check(&input.password, max_bytes).map(|()| None),
         };
         let (name, email, password) = match (UserName::parse(&input.name), email, password) {
             (Ok(name), Ok(email), Ok(Some(password))) => (name, email, password),
@@ -192,7 +193,7 @@ impl AccountService {
         let password = input
             .password
             .as_deref()
-            .map(|raw| Password::parse(raw, &caller.user().email))
+            .map(|raw| Password::parse(raw, &caller.user().email, self.hasher.max_password_bytes()))
             .transpose();
         let missing_current = (input.password.is_some() && input.current_password.is_none())
             .then(|| crate::InvalidValue::new("is required to change the password"));

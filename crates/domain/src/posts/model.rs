@@ -119,7 +119,7 @@ pub struct NewPost {
     pub published: bool,
 }
 
-/// A partial update of a post; `None` leaves the column as it is.
+/// A partial update of a post; `None` leaves that field as it is.
 /// Applying any change moves `updated_at`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PostChanges {

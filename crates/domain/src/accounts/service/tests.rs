@@ -51,10 +51,12 @@ fn service_with(
 fn service_with_sessions(
     users: MockUserRepository,
     sessions: MockSessionRepository,
-    hasher: MockPasswordHasher,
+    mut hasher: MockPasswordHasher,
     tokens: MockTokenService,
     attempts: MockLoginAttempts,
 ) -> AccountService {
+    // Every use case that validates a new password asks the hasher its limit.
+    hasher.expect_max_password_bytes().return_const(71_usize);
     AccountService::new(
         Arc::new(users),
         Arc::new(sessions),
@@ -155,6 +157,28 @@ fn register_refuses_a_password_bcrypt_would_truncate() {
     )
     .unwrap_err();
     assert_eq!(fields(error), ["password"]);
+}
+
+#[test]
+fn the_longest_password_is_the_hashers_limit() {
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_max_password_bytes().return_const(20_usize);
+    hasher.expect_hash().never();
+    let accounts = AccountService::new(
+        Arc::new(MockUserRepository::new()),
+        Arc::new(MockSessionRepository::new()),
+        Arc::new(hasher),
+        Arc::new(MockTokenService::new()),
+        CredentialThrottle::new(Arc::new(unlimited()), ThrottlePolicy::default()),
+    );
+    let long = registration("Ada", "ada@example.com", &"x".repeat(21));
+    let error = block_on(accounts.register(long, &CLIENT)).unwrap_err();
+    let DomainError::Validation(errors) = error else {
+        panic!("expected a validation error, got {error:?}");
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field, "password");
+    assert_eq!(errors[0].message, "must be 8 to 20 bytes long");
 }
 
 #[test]

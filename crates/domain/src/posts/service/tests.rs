@@ -49,6 +49,15 @@ fn user(id: UserId) -> User {
     }
 }
 
+/// Posts whose `find` answers any id with a post by `author`.
+fn finding(author: UserId, published: bool) -> MockPostRepository {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find()
+        .returning(move |id, _| Ok(Some(view(id.get(), author, published))));
+    posts
+}
+
 fn service(posts: MockPostRepository) -> PostService {
     PostService::new(Arc::new(posts), Arc::new(MockUserRepository::new()))
 }
@@ -112,10 +121,7 @@ fn nul_characters_are_a_validation_error_not_a_storage_failure() {
 
 #[test]
 fn someone_elses_draft_is_not_found_but_the_author_sees_it() {
-    let mut posts = MockPostRepository::new();
-    posts
-        .expect_find()
-        .returning(|id, _| Ok(Some(view(id.get(), ALICE, false))));
+    let posts = finding(ALICE, false);
     let posts = service(posts);
     assert!(matches!(
         block_on(posts.get(PostId::new(1), Some(&caller(BOB)))),
@@ -230,10 +236,7 @@ fn the_posts_of_an_unknown_user_are_not_found() {
 
 #[test]
 fn only_the_owner_may_change_a_published_post() {
-    let mut posts = MockPostRepository::new();
-    posts
-        .expect_find()
-        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    let mut posts = finding(ALICE, true);
     posts.expect_update().never();
     posts.expect_delete().never();
     let posts = service(posts);
@@ -257,20 +260,14 @@ fn only_the_owner_may_change_a_published_post() {
 
 #[test]
 fn changing_someone_elses_draft_is_not_found_rather_than_forbidden() {
-    let mut posts = MockPostRepository::new();
-    posts
-        .expect_find()
-        .returning(|id, _| Ok(Some(view(id.get(), ALICE, false))));
+    let posts = finding(ALICE, false);
     let error = block_on(service(posts).delete(PostId::new(1), &caller(BOB))).unwrap_err();
     assert!(matches!(error, DomainError::NotFound(Entity::Post)));
 }
 
 #[test]
 fn patch_changes_only_the_given_fields_and_keeps_the_readers_view() {
-    let mut posts = MockPostRepository::new();
-    posts
-        .expect_find()
-        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    let mut posts = finding(ALICE, true);
     posts
         .expect_update()
         .withf(|id, changes| {
@@ -293,10 +290,7 @@ fn patch_changes_only_the_given_fields_and_keeps_the_readers_view() {
 
 #[test]
 fn replace_sets_every_field() {
-    let mut posts = MockPostRepository::new();
-    posts
-        .expect_find()
-        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    let mut posts = finding(ALICE, true);
     posts
         .expect_update()
         .withf(|_, changes| {
@@ -308,10 +302,7 @@ fn replace_sets_every_field() {
 
 #[test]
 fn a_post_deleted_meanwhile_is_not_found() {
-    let mut posts = MockPostRepository::new();
-    posts
-        .expect_find()
-        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    let mut posts = finding(ALICE, true);
     posts.expect_update().returning(|_, _| Ok(None));
     posts.expect_delete().returning(|_| Ok(false));
     let posts = service(posts);
@@ -331,10 +322,7 @@ fn a_post_deleted_meanwhile_is_not_found() {
 
 #[test]
 fn an_empty_patch_changes_nothing_but_is_still_owner_checked() {
-    let mut posts = MockPostRepository::new();
-    posts
-        .expect_find()
-        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    let mut posts = finding(ALICE, true);
     posts.expect_update().never();
     let posts = service(posts);
     let unchanged =

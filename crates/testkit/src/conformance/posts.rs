@@ -1,0 +1,374 @@
+//! [`domain::PostRepository`]: views, newest-first keyset pages, filters.
+
+use std::collections::HashSet;
+
+use domain::{
+    Cursor, DomainError, Page, PageLimit, PageRequest, PostChanges, PostContent, PostFilter,
+    PostId, PostTitle, PostView, UserId,
+};
+
+use super::{Adapters, new_post, post, user, whole_microseconds};
+
+fn first(limit: i64) -> PageRequest {
+    PageRequest {
+        limit: PageLimit::new(limit).unwrap(),
+        after: None,
+    }
+}
+
+/// Every page of a list, following `next_cursor` to the end.
+async fn all_pages(
+    adapters: &Adapters,
+    filter: PostFilter,
+    viewer: Option<UserId>,
+    limit: i64,
+) -> Vec<Page<PostView>> {
+    let mut request = first(limit);
+    let mut pages = Vec::new();
+    loop {
+        let page = adapters
+            .posts
+            .list(filter.clone(), viewer, request)
+            .await
+            .unwrap();
+        let next = page.next_cursor;
+        pages.push(page);
+        match next {
+            Some(after) => request.after = Some(after),
+            None => return pages,
+        }
+        assert!(pages.len() <= 100, "paging does not end");
+    }
+}
+
+fn ids(pages: &[Page<PostView>]) -> Vec<PostId> {
+    pages
+        .iter()
+        .flat_map(|page| page.items.iter().map(|view| view.post.id))
+        .collect()
+}
+
+fn titles(page: &Page<PostView>) -> Vec<&str> {
+    page.items.iter().map(|v| v.post.title.as_str()).collect()
+}
+
+fn position(view: &PostView) -> (domain::Timestamp, PostId) {
+    (view.post.created_at, view.post.id)
+}
+
+/// Insert returns the post as its author sees it: their name, no likes,
+/// `updated_at` equal to `created_at`.
+pub async fn an_inserted_post_is_seen_by_its_author(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let view = adapters
+        .posts
+        .insert(new_post(ada, "Hello", false))
+        .await
+        .unwrap();
+    assert_eq!(view.author.id, ada);
+    assert_eq!(view.author.name.as_str(), "Ada");
+    assert!(!view.liked_by_me);
+    assert_eq!(view.post.author_id, ada);
+    assert_eq!(view.post.title.as_str(), "Hello");
+    assert_eq!(view.post.content.as_str(), "Hello");
+    assert!(!view.post.published);
+    assert_eq!(view.post.like_count, 0);
+    assert_eq!(view.post.updated_at, view.post.created_at);
+    let found = adapters.posts.find(view.post.id, Some(ada)).await.unwrap();
+    assert_eq!(found, Some(view));
+}
+
+/// A post by a user who does not exist is `CallerGone`, and nothing is stored.
+pub async fn an_unknown_author_is_caller_gone(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let ghost = UserId::new(ada.get() + 1000);
+    let error = adapters
+        .posts
+        .insert(new_post(ghost, "Boo", true))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, DomainError::CallerGone), "{error:?}");
+    let all = adapters
+        .posts
+        .list(PostFilter::default(), None, first(10))
+        .await
+        .unwrap();
+    assert!(all.items.is_empty());
+}
+
+/// `find` returns drafts too (visibility is the use case's rule), with
+/// `liked_by_me` for the viewer given and false for anonymous readers.
+pub async fn find_returns_drafts_and_whether_the_viewer_likes_the_post(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let bob = user(&adapters, "Bob").await;
+    let draft = post(&adapters, ada, "Draft", false).await;
+    adapters.likes.like(bob, draft).await.unwrap();
+    let as_bob = adapters
+        .posts
+        .find(draft, Some(bob))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(as_bob.liked_by_me);
+    assert!(!as_bob.post.published);
+    assert_eq!(as_bob.post.like_count, 1);
+    let as_ada = adapters
+        .posts
+        .find(draft, Some(ada))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!as_ada.liked_by_me);
+    let anonymous = adapters.posts.find(draft, None).await.unwrap().unwrap();
+    assert!(!anonymous.liked_by_me);
+    let missing = PostId::new(draft.get() + 1000);
+    assert_eq!(adapters.posts.find(missing, None).await.unwrap(), None);
+}
+
+/// Pages come newest first by `(created_at, id)`; the next page holds
+/// exactly what sorts strictly after the cursor, so a post inserted
+/// meanwhile neither shifts nor repeats one.
+pub async fn lists_are_newest_first_and_pages_start_strictly_after_the_cursor(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    for n in 1..=5 {
+        post(&adapters, ada, &format!("Post {n}"), true).await;
+    }
+    let page_one = adapters
+        .posts
+        .list(PostFilter::default(), None, first(2))
+        .await
+        .unwrap();
+    assert_eq!(titles(&page_one), ["Post 5", "Post 4"]);
+    let cursor = page_one.next_cursor.unwrap();
+    let last = page_one.items.last().unwrap();
+    assert_eq!(
+        cursor,
+        Cursor {
+            created_at: last.post.created_at,
+            id: last.post.id.get()
+        }
+    );
+    post(&adapters, ada, "Newer than the cursor", true).await;
+    let page_two = adapters
+        .posts
+        .list(
+            PostFilter::default(),
+            None,
+            PageRequest {
+                after: Some(cursor),
+                ..first(2)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(titles(&page_two), ["Post 3", "Post 2"]);
+    for window in page_two.items.windows(2) {
+        assert!(position(&window[0]) > position(&window[1]));
+    }
+}
+
+/// Posts inserted as fast as possible, many sharing a microsecond, are all
+/// paged through one at a time, none twice (a store keeping finer times
+/// than its cursors would skip some).
+pub async fn posts_made_in_one_burst_are_all_paged(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let inserts = (1..=12).map(|n| {
+        adapters
+            .posts
+            .insert(new_post(ada, &format!("Burst {n}"), true))
+    });
+    let mut inserted: Vec<PostId> = Vec::new();
+    for insert in inserts {
+        inserted.push(insert.await.unwrap().post.id);
+    }
+    for limit in [1, 5] {
+        let pages = all_pages(&adapters, PostFilter::default(), None, limit).await;
+        let seen = ids(&pages);
+        assert_eq!(seen.len(), inserted.len(), "limit {limit}: {seen:?}");
+        assert_eq!(
+            seen.iter().collect::<HashSet<_>>(),
+            inserted.iter().collect::<HashSet<_>>()
+        );
+        let views: Vec<&PostView> = pages.iter().flat_map(|p| &p.items).collect();
+        for pair in views.windows(2) {
+            assert!(position(pair[0]) > position(pair[1]), "not newest first");
+        }
+    }
+}
+
+/// A last page that is exactly full says there is no next page.
+pub async fn a_full_last_page_has_no_next_cursor(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    for n in 1..=4 {
+        post(&adapters, ada, &format!("Post {n}"), true).await;
+    }
+    let pages = all_pages(&adapters, PostFilter::default(), None, 2).await;
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(|page| page.items.len() == 2));
+    let exact = adapters
+        .posts
+        .list(PostFilter::default(), None, first(4))
+        .await
+        .unwrap();
+    assert_eq!(exact.items.len(), 4);
+    assert_eq!(exact.next_cursor, None);
+}
+
+/// Drafts only with `include_drafts`; `author_id` narrows to one author;
+/// `search` looks in title and content.
+pub async fn lists_filter_by_author_drafts_and_search(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let bob = user(&adapters, "Bob").await;
+    post(&adapters, ada, "Ada public", true).await;
+    post(&adapters, ada, "Ada draft", false).await;
+    post(&adapters, bob, "Bob public", true).await;
+    let list = |filter: PostFilter| {
+        let adapters = &adapters;
+        async move {
+            let page = adapters.posts.list(filter, None, first(10)).await.unwrap();
+            titles(&page)
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        list(PostFilter::default()).await,
+        ["Bob public", "Ada public"]
+    );
+    let adas = PostFilter {
+        author_id: Some(ada),
+        ..Default::default()
+    };
+    assert_eq!(list(adas.clone()).await, ["Ada public"]);
+    let with_drafts = PostFilter {
+        include_drafts: true,
+        ..adas
+    };
+    assert_eq!(list(with_drafts).await, ["Ada draft", "Ada public"]);
+    let in_content = adapters
+        .posts
+        .insert(domain::NewPost {
+            content: PostContent::parse("the word is in here: pelican").unwrap(),
+            ..new_post(bob, "Plain title", true)
+        })
+        .await
+        .unwrap();
+    let search = |text: &str| PostFilter {
+        search: Some(text.to_owned()),
+        ..Default::default()
+    };
+    assert_eq!(list(search("pelican")).await, ["Plain title"]);
+    assert_eq!(list(search("public")).await, ["Bob public", "Ada public"]);
+    assert!(in_content.post.published);
+}
+
+/// Search ignores case and matches `%`, `_` and `\` as themselves.
+pub async fn search_matches_wildcards_literally_and_ignores_case(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    for title in [
+        "100% sure",
+        "1000 sure",
+        "snake_case",
+        "snakeXcase",
+        "back\\slash",
+        "backslash",
+    ] {
+        post(&adapters, ada, title, true).await;
+    }
+    let found = |text: &'static str| {
+        let adapters = &adapters;
+        async move {
+            let filter = PostFilter {
+                search: Some(text.to_owned()),
+                ..Default::default()
+            };
+            let page = adapters.posts.list(filter, None, first(10)).await.unwrap();
+            titles(&page)
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("0% s").await, ["100% sure"]);
+    assert_eq!(found("e_c").await, ["snake_case"]);
+    assert_eq!(found("k\\s").await, ["back\\slash"]);
+    assert_eq!(found("SNAKE_CASE").await, ["snake_case"]);
+    assert_eq!(found("SnakeX").await, ["snakeXcase"]);
+}
+
+/// Set changes apply, unset ones keep the value, `updated_at` moves (never
+/// before `created_at`); an unknown post is `None`.
+pub async fn updates_apply_what_is_set_and_move_updated_at(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let id = post(&adapters, ada, "Before", false).await;
+    let before = adapters.posts.find(id, None).await.unwrap().unwrap().post;
+    let changes = PostChanges {
+        title: Some(PostTitle::parse("After").unwrap()),
+        published: Some(true),
+        ..Default::default()
+    };
+    let after = adapters.posts.update(id, changes).await.unwrap().unwrap();
+    assert_eq!(after.title.as_str(), "After");
+    assert_eq!(after.content, before.content);
+    assert!(after.published);
+    assert_eq!(after.created_at, before.created_at);
+    assert!(after.updated_at >= before.updated_at);
+    assert!(whole_microseconds(after.updated_at));
+    let body = PostChanges {
+        content: Some(PostContent::parse("  new body\n").unwrap()),
+        ..Default::default()
+    };
+    let rewritten = adapters.posts.update(id, body).await.unwrap().unwrap();
+    assert_eq!(rewritten.content.as_str(), "  new body\n");
+    assert_eq!(rewritten.title.as_str(), "After");
+    let missing = PostId::new(id.get() + 1000);
+    let none = adapters
+        .posts
+        .update(missing, PostChanges::default())
+        .await
+        .unwrap();
+    assert_eq!(none, None);
+}
+
+/// Deleting a post takes its likes with it; deleting again is false.
+pub async fn deleting_a_post_takes_its_likes(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let bob = user(&adapters, "Bob").await;
+    let id = post(&adapters, ada, "Short-lived", true).await;
+    let kept = post(&adapters, ada, "Kept", true).await;
+    adapters.likes.like(bob, id).await.unwrap();
+    adapters.likes.like(bob, kept).await.unwrap();
+    assert!(adapters.posts.delete(id).await.unwrap());
+    assert_eq!(adapters.posts.find(id, Some(bob)).await.unwrap(), None);
+    assert!(!adapters.posts.delete(id).await.unwrap());
+    let kept = adapters.posts.find(kept, Some(bob)).await.unwrap().unwrap();
+    assert!(kept.liked_by_me);
+    assert_eq!(kept.post.like_count, 1);
+}
+
+/// Every time the ports return is whole microseconds.
+pub async fn times_are_kept_to_the_microsecond(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let bob = user(&adapters, "Bob").await;
+    let view = adapters
+        .posts
+        .insert(new_post(ada, "Timed", true))
+        .await
+        .unwrap();
+    adapters.likes.like(bob, view.post.id).await.unwrap();
+    let user = adapters.users.find_by_id(ada).await.unwrap().unwrap();
+    let likers = adapters
+        .likes
+        .likers(view.post.id, PageRequest::default())
+        .await
+        .unwrap();
+    for at in [
+        user.created_at,
+        view.post.created_at,
+        view.post.updated_at,
+        likers.items[0].liked_at,
+    ] {
+        assert!(whole_microseconds(at), "{at:?}");
+    }
+}
