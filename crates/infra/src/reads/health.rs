@@ -114,7 +114,7 @@ impl ReadRouter {
     /// One round of checks: the primary's position, then each replica's
     /// reachability and lag; a replica is healthy when it answers and lags
     /// at most `max_lag`. [`ReadRouter::spawn_health_checks`] runs it every
-    /// [`POLL`].
+    /// 500 ms.
     pub async fn check_replicas(&self) {
         let router = &self.0;
         // Long enough to tell a lag past max_lag from one within it.
@@ -144,7 +144,7 @@ impl ReadRouter {
         }
     }
 
-    /// Runs [`ReadRouter::check_replicas`] every [`POLL`] on the current
+    /// Runs [`ReadRouter::check_replicas`] every 500 ms on the current
     /// tokio runtime, for as long as the runtime lives.
     pub fn spawn_health_checks(&self) -> tokio::task::JoinHandle<()> {
         let router = self.clone();
