@@ -136,3 +136,21 @@ pub fn server(
         .listen(listener)?
         .run())
 }
+
+/// Serves only `GET /metrics` on `listener`, with one worker: for a metrics
+/// address of its own (`METRICS_ADDR`), away from the public listener, which
+/// then answers 404 there. Stop it with the returned server's handle.
+///
+/// Errors: a listener actix cannot use.
+pub fn metrics_server(listener: TcpListener, text: MetricsText) -> io::Result<Server> {
+    let text = Data::new(text);
+    Ok(HttpServer::new(move || {
+        App::new()
+            .app_data(text.clone())
+            .route("/metrics", web::get().to(crate::handlers::metrics::metrics))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run())
+}

@@ -19,7 +19,7 @@ mod rejections;
 mod routes;
 mod settings;
 
-pub use app::{HttpApp, Services, server};
+pub use app::{HttpApp, Services, metrics_server, server};
 pub use client::{InvalidProxy, parse_trusted_proxy};
 pub use openapi::fields::NEW_PASSWORD_MAX_BYTES;
 pub use settings::{HttpSettings, InvalidOrigin, MetricsText, normalise_origin};

@@ -50,6 +50,12 @@ pub struct Settings {
     pub database_timeout_seconds: NonZeroU64,
     /// Off behind a pooler in transaction mode (docs/deploy.md).
     pub database_prepared_statements: bool,
+    /// Read replicas, comma-separated URLs (docs/deploy.md); absent: none.
+    pub database_replica_urls: Option<SecretString>,
+    /// Seconds a replica may lag behind the primary and still serve reads.
+    pub replica_max_lag: f64,
+    /// Serve `/metrics` there instead of on the public address.
+    pub metrics_addr: Option<String>,
     pub jwt_secret: Option<SecretString>,
     pub jwt_expire_minutes: u64,
     pub jwt_issuer: String,
@@ -65,10 +71,11 @@ pub struct Settings {
 }
 
 /// The lowest layer, in the environment's spelling.
-const DEFAULTS: [(&str, &str); 13] = [
+const DEFAULTS: [(&str, &str); 14] = [
     ("DATABASE_POOL_SIZE", "16"),
     ("DATABASE_TIMEOUT_SECONDS", "5"),
     ("DATABASE_PREPARED_STATEMENTS", "true"),
+    ("REPLICA_MAX_LAG", "2"),
     ("JWT_EXPIRE_MINUTES", "30"),
     ("JWT_ISSUER", "agora"),
     ("REFRESH_EXPIRE_DAYS", "30"),

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
-use infra::Database;
+use infra::ReadRouter;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
 
 /// Request latency buckets, in seconds: a healthy request takes a few
@@ -14,10 +14,11 @@ const LATENCY_BUCKETS: [f64; 14] = [
 ];
 
 /// Installs the process-wide metrics recorder, and returns what `GET /metrics`
-/// answers: the recorder's text, with the pool's gauges read just before.
+/// answers: the recorder's text, with the pools' gauges and the replicas'
+/// lag read just before.
 ///
 /// Errors: a recorder is already installed (this runs once per process).
-pub fn install(database: &Database) -> anyhow::Result<api::MetricsText> {
+pub fn install(reads: &ReadRouter) -> anyhow::Result<api::MetricsText> {
     let recorder = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), &LATENCY_BUCKETS)
         .context("configuring metrics")?
@@ -25,9 +26,9 @@ pub fn install(database: &Database) -> anyhow::Result<api::MetricsText> {
     let handle = recorder.handle();
     metrics::set_global_recorder(recorder)
         .map_err(|_| anyhow!("a metrics recorder was already installed"))?;
-    let database = database.clone();
+    let reads = reads.clone();
     Ok(api::MetricsText(Arc::new(move || {
-        database.record_pool_metrics();
+        reads.record_metrics();
         // Drains histogram samples into their buckets (the exporter's own
         // HTTP listener would do it on a timer).
         handle.run_upkeep();

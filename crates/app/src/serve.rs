@@ -1,9 +1,14 @@
-use std::{io, net::TcpListener, path::Path, time::Duration};
+use std::{
+    io,
+    net::{SocketAddr, TcpListener},
+    path::Path,
+    time::Duration,
+};
 
 use anyhow::{Context, bail};
 use auth::{AuthError, BcryptHasher, JwtTokenService};
 use domain::ThrottlePolicy;
-use infra::{Database, PoolSettings};
+use infra::{Database, PoolSettings, ReadRouter};
 use secrecy::ExposeSecret;
 
 use crate::{
@@ -15,6 +20,10 @@ use crate::{
 /// What serving needs, each part built by its own constructor from the settings.
 pub(crate) struct Parts {
     pub database: Option<DatabaseUrl>,
+    pub replicas: Vec<DatabaseUrl>,
+    pub replica_max_lag: Duration,
+    /// Where `/metrics` is served instead of the public address.
+    pub metrics_addr: Option<SocketAddr>,
     pub hasher: BcryptHasher,
     pub tokens: JwtTokenService,
     pub http: api::HttpSettings,
@@ -23,6 +32,7 @@ pub(crate) struct Parts {
 /// Builds every part, collecting every problem, before anything starts.
 pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
     let database = config.database();
+    let replicas = config.replica_databases();
     let secret = config.jwt_secret();
     let s = &config.settings;
     let hasher = BcryptHasher::new(s.bcrypt_cost);
@@ -39,6 +49,10 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .collect();
     let body_timeout = Duration::from_secs(s.body_timeout_seconds.get());
     let listen = (s.host.clone(), s.port);
+    let replica_max_lag = Duration::try_from_secs_f64(s.replica_max_lag)
+        .ok()
+        .filter(|lag| !lag.is_zero())
+        .ok_or("expected a number of seconds above 0, like 2 or 0.5");
 
     let hasher = config.check("BCRYPT_COST", hasher);
     let tokens = match tokens {
@@ -57,6 +71,17 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .into_iter()
         .filter_map(|p| config.check("TRUSTED_PROXIES", p))
         .collect();
+    let replica_max_lag = config.check("REPLICA_MAX_LAG", replica_max_lag);
+    let metrics_addr = match config.settings.metrics_addr.as_deref().map(str::parse) {
+        Some(Err(_)) => {
+            config.problem(
+                "METRICS_ADDR",
+                "expected an IP address and port to serve /metrics on, like 127.0.0.1:9100",
+            );
+            None
+        }
+        parsed => parsed.and_then(Result::ok),
+    };
     if std::net::ToSocketAddrs::to_socket_addrs(&listen).is_err() {
         config.problem(
             "HOST",
@@ -64,11 +89,15 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         );
     }
     config.finish()?;
-    let (Some(hasher), Some(tokens)) = (hasher, tokens) else {
+    let (Some(hasher), Some(tokens), Some(replica_max_lag)) = (hasher, tokens, replica_max_lag)
+    else {
         unreachable!("a part that failed recorded a problem")
     };
     Ok(Parts {
         database,
+        replicas,
+        replica_max_lag,
+        metrics_addr,
         hasher,
         tokens: tokens.with_refresh_lifetime(refresh),
         http: api::HttpSettings {
@@ -112,26 +141,60 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     blocking::size_pool(pool_size as usize + cores).context("sizing the blocking pool")?;
     let timeout = Duration::from_secs(settings.database_timeout_seconds.get());
-    let database = Database::connect(
-        &target.url(),
-        PoolSettings {
-            prepared_statements: settings.database_prepared_statements,
-            ..PoolSettings::new(pool_size, timeout)
-        },
-    )
-    .with_context(|| target.blame())?;
+    let pool = PoolSettings {
+        prepared_statements: settings.database_prepared_statements,
+        ..PoolSettings::new(pool_size, timeout)
+    };
+    let database = Database::connect(&target.url(), pool).with_context(|| target.blame())?;
+    // A replica down at start is no reason not to serve: its pool connects
+    // once it answers, and the health checks send reads to it then.
+    let replicas = parts
+        .replicas
+        .iter()
+        .map(|url| {
+            Database::connect_later(url.expose(), pool)
+                .with_context(|| format!("the read replica {} in {}", url.describe(), url.origin))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let reads = ReadRouter::new(database, replicas, parts.replica_max_lag);
+    let metrics_listener = parts
+        .metrics_addr
+        .map(|addr| {
+            TcpListener::bind(addr)
+                .with_context(|| format!("cannot listen on {addr} (METRICS_ADDR)"))
+        })
+        .transpose()?;
     let profile = config.profile();
     tracing::info!(?profile, "serving on http://{}", listener.local_addr()?);
 
+    let metrics = metrics::install(&reads)?;
     let http = api::HttpSettings {
         max_connections: connection_budget(pool_size),
-        metrics: Some(metrics::install(&database)?),
+        metrics: metrics_listener.is_none().then(|| metrics.clone()),
         ..parts.http
     };
     let (hasher, tokens) = (parts.hasher, parts.tokens);
     runtime.block_on(async move {
-        let services = wiring::services(database, hasher, tokens, ThrottlePolicy::default());
-        api::server(listener, services, http, shutdown)?.await
+        if reads.has_replicas() {
+            reads.spawn_health_checks();
+        }
+        let metrics_server = match metrics_listener {
+            Some(listener) => {
+                tracing::info!("serving /metrics on http://{}", listener.local_addr()?);
+                Some(api::metrics_server(listener, metrics)?)
+            }
+            None => None,
+        };
+        let metrics_handle = metrics_server.as_ref().map(|server| server.handle());
+        if let Some(server) = metrics_server {
+            tokio::spawn(server);
+        }
+        let services = wiring::services(reads, hasher, tokens, ThrottlePolicy::default());
+        api::server(listener, services, http, shutdown)?.await?;
+        if let Some(handle) = metrics_handle {
+            handle.stop(false).await;
+        }
+        io::Result::Ok(())
     })?;
     tracing::info!("stopped serving");
     drop(target);

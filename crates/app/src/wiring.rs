@@ -5,32 +5,34 @@ use domain::{
     AccountService, CredentialThrottle, LikeService, PostService, ThrottlePolicy, UserRepository,
 };
 use infra::{
-    Database, PgHealthCheck, PgLikeRepository, PgLoginAttempts, PgPostRepository,
-    PgSessionRepository, PgUserRepository,
+    PgHealthCheck, PgLikeRepository, PgLoginAttempts, PgPostRepository, PgSessionRepository,
+    PgUserRepository, ReadRouter,
 };
 
-/// The one place that knows which adapter implements which port.
+/// The one place that knows which adapter implements which port. `reads`:
+/// the primary, or the primary and its read replicas.
 pub fn services(
-    database: Database,
+    reads: impl Into<ReadRouter>,
     hasher: BcryptHasher,
     tokens: JwtTokenService,
     throttle: ThrottlePolicy,
 ) -> api::Services {
-    let users: Arc<dyn UserRepository> = Arc::new(PgUserRepository::new(database.clone()));
-    let posts = Arc::new(PgPostRepository::new(database.clone()));
-    let likes = Arc::new(PgLikeRepository::new(database.clone()));
-    let attempts = Arc::new(PgLoginAttempts::new(database.clone()));
+    let reads = reads.into();
+    let users: Arc<dyn UserRepository> = Arc::new(PgUserRepository::routed(reads.clone()));
+    let posts = Arc::new(PgPostRepository::routed(reads.clone()));
+    let likes = Arc::new(PgLikeRepository::routed(reads.clone()));
+    let attempts = Arc::new(PgLoginAttempts::new(reads.primary().clone()));
     api::Services {
         accounts: AccountService::new(
             users.clone(),
-            Arc::new(PgSessionRepository::new(database.clone())),
+            Arc::new(PgSessionRepository::routed(reads.clone())),
             Arc::new(hasher),
             Arc::new(tokens),
             CredentialThrottle::new(attempts, throttle),
         ),
         posts: PostService::new(posts.clone(), users),
         likes: LikeService::new(posts, likes),
-        health: Arc::new(PgHealthCheck::new(database)),
+        health: Arc::new(PgHealthCheck::routed(reads)),
     }
 }
 

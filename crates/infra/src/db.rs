@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use domain::{DomainError, HealthCheck};
 
-use crate::InfraError;
+use crate::{InfraError, ReadRouter};
 use errors::ServerWording;
 pub(crate) use errors::{CorruptRow, OptionalRow, acting_user_gone, db_error, one_line, violates};
 use gate::{Gate, PgManager, PgPool};
@@ -81,6 +81,17 @@ impl Database {
     /// here (one line, naming the host), not on the first request. A blocking
     /// call: use it at start-up.
     pub fn connect(url: &str, settings: PoolSettings) -> Result<Self, InfraError> {
+        Self::open(url, settings, true)
+    }
+
+    /// Like [`Database::connect`], except that a server that does not answer
+    /// yet is no error: the pool starts marked down and connects once it
+    /// can. For a read replica, which may be down when a node starts.
+    pub fn connect_later(url: &str, settings: PoolSettings) -> Result<Self, InfraError> {
+        Self::open(url, settings, false)
+    }
+
+    fn open(url: &str, settings: PoolSettings, must_answer: bool) -> Result<Self, InfraError> {
         let PoolSettings {
             size: pool_size,
             checkout_timeout,
@@ -97,11 +108,18 @@ impl Database {
         let url = with_connect_timeout(url, checkout_timeout);
         // libpq's own message ("connection refused", "password authentication
         // failed") says more than the pool's "timed out waiting for connection".
-        let mut probe = PgConnection::establish(&url).map_err(|error| InfraError::Connect {
+        let probe = PgConnection::establish(&url).map_err(|error| InfraError::Connect {
             target: describe_target(&url),
             reason: one_line(&error.to_string()),
-        })?;
-        let wording = ServerWording::learn(&mut probe);
+        });
+        let (wording, down) = match probe {
+            Ok(mut probe) => (ServerWording::learn(&mut probe), false),
+            Err(error) if !must_answer => {
+                tracing::warn!(%error, "starting without it; connecting once it answers");
+                (ServerWording::default(), true)
+            }
+            Err(error) => return Err(error),
+        };
         let pool = Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
@@ -118,16 +136,16 @@ impl Database {
             });
         Ok(Self {
             pool,
-            gate: Arc::new(Gate::new(pool_size, checkout_timeout, wording)),
+            gate: Arc::new(Gate::new(pool_size, checkout_timeout, wording, down)),
         })
     }
 
-    /// Sets the pool's gauges in the `metrics` facade (labelled
-    /// `pool="primary"`): connections open and idle, the most allowed,
-    /// requests holding one and requests waiting. Cheap; call it before each
-    /// scrape.
-    pub fn record_pool_metrics(&self) {
-        const POOL: (&str, &str) = ("pool", "primary");
+    /// Sets this pool's gauges in the `metrics` facade, labelled
+    /// `pool=<pool>`: connections open and idle, the most allowed, requests
+    /// holding one and requests waiting. Cheap; [`crate::ReadRouter::record_metrics`]
+    /// calls it before each scrape.
+    pub(crate) fn record_pool_metrics_as(&self, pool: &str) {
+        let label = [("pool", pool.to_owned())];
         let state = self.pool.state();
         let gauges = [
             ("agora_db_pool_connections", f64::from(state.connections)),
@@ -143,8 +161,14 @@ impl Database {
             ("agora_db_pool_waiting", self.gate.waiting() as f64),
         ];
         for (name, value) in gauges {
-            metrics::gauge!(name, &[POOL]).set(value);
+            metrics::gauge!(name, &label).set(value);
         }
+    }
+
+    /// Whether the last attempt found the database down (a lost connection
+    /// or no connection to be had), rather than busy or slow.
+    pub(crate) fn is_down(&self) -> bool {
+        self.gate.is_down()
     }
 
     /// The most requests that have held a blocking thread for the database at
@@ -176,29 +200,43 @@ impl Database {
     }
 }
 
-/// Readiness: the database answers a trivial query.
+/// Readiness: the primary answers a trivial query, or, while it does not,
+/// a replica is healthy, so reads can still be served (writes answer 503).
 #[derive(Debug, Clone)]
 pub struct PgHealthCheck {
-    db: Database,
+    reads: ReadRouter,
 }
 
 impl PgHealthCheck {
     pub fn new(db: Database) -> Self {
-        Self { db }
+        Self::routed(ReadRouter::primary_only(db))
+    }
+
+    pub fn routed(reads: ReadRouter) -> Self {
+        Self { reads }
     }
 }
 
 #[async_trait]
 impl HealthCheck for PgHealthCheck {
     async fn check(&self) -> Result<(), DomainError> {
-        self.db
+        let primary = self
+            .reads
+            .primary()
             .run_blocking(|conn| {
                 diesel::sql_query("SELECT 1")
                     .execute(conn)
                     .map(drop)
                     .map_err(db_error)
             })
-            .await
+            .await;
+        match primary {
+            Err(error) if self.reads.any_replica_healthy() => {
+                tracing::debug!(%error, "primary not answering; ready for reads from a replica");
+                Ok(())
+            }
+            answer => answer,
+        }
     }
 }
 

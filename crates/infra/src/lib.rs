@@ -7,6 +7,7 @@
 //!   [`PgPostRepository`], [`PgLikeRepository`], [`PgSessionRepository`], and
 //!   [`PgHealthCheck`] for readiness, and [`PgLoginAttempts`], the credential
 //!   throttle's counters shared by every instance.
+//! - [`ReadRouter`]: which reads go to a read replica, and the replicas' health.
 //! - [`migrations`]: the schema migrations of `migrations/`, embedded.
 //! - `testing` (feature `testing`): one fresh database per test.
 
@@ -20,6 +21,7 @@ mod likes;
 pub mod migrations;
 mod paging;
 mod posts;
+mod reads;
 mod schema;
 #[cfg(test)]
 mod schema_check;
@@ -36,5 +38,6 @@ pub use db::{
 pub use error::InfraError;
 pub use likes::PgLikeRepository;
 pub use posts::PgPostRepository;
+pub use reads::ReadRouter;
 pub use sessions::PgSessionRepository;
 pub use users::PgUserRepository;

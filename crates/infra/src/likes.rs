@@ -13,11 +13,11 @@ use domain::{
     UserName,
 };
 
-use crate::Database;
 use crate::db::{CorruptRow, acting_user_gone, db_error, violates};
 use crate::paging::page_from_rows;
 use crate::posts::{before, fetch_limit};
 use crate::schema::{likes, posts, users};
+use crate::{Database, ReadRouter};
 
 /// The foreign keys from `likes` to `posts` and `users` (see the create_likes migration).
 const POST_EXISTS: &str = "likes_post_id_fkey";
@@ -26,11 +26,21 @@ const LIKER_EXISTS: &str = "likes_user_id_fkey";
 #[derive(Debug, Clone)]
 pub struct PgLikeRepository {
     db: Database,
+    reads: ReadRouter,
 }
 
 impl PgLikeRepository {
+    /// Every statement on `db`.
     pub fn new(db: Database) -> Self {
-        Self { db }
+        Self::routed(ReadRouter::primary_only(db))
+    }
+
+    /// Writes on the primary, reads where `reads` sends them.
+    pub fn routed(reads: ReadRouter) -> Self {
+        Self {
+            db: reads.primary().clone(),
+            reads,
+        }
     }
 }
 
@@ -85,8 +95,9 @@ impl LikeRepository for PgLikeRepository {
     }
 
     async fn likers(&self, post: PostId, page: PageRequest) -> Result<Page<Liker>, DomainError> {
-        self.db
-            .run_blocking(move |conn| {
+        // Names no user: follows the caller of the request (their own like).
+        self.reads
+            .read_for_caller(move |conn| {
                 let mut query = likes::table
                     .inner_join(users::table)
                     .filter(likes::post_id.eq(post.get()))

@@ -14,10 +14,10 @@ use domain::{
     PostRepository, PostView, UserId,
 };
 
-use crate::Database;
 use crate::db::{OptionalRow, acting_user_gone, db_error};
 use crate::paging::page_from_rows;
 use crate::schema::{likes, posts, users};
+use crate::{Database, ReadRouter};
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
 
 /// The foreign key from `posts.author_id` to `users` (see the create_posts migration).
@@ -26,11 +26,21 @@ const AUTHOR_EXISTS: &str = "posts_author_id_fkey";
 #[derive(Debug, Clone)]
 pub struct PgPostRepository {
     db: Database,
+    reads: ReadRouter,
 }
 
 impl PgPostRepository {
+    /// Every statement on `db`.
     pub fn new(db: Database) -> Self {
-        Self { db }
+        Self::routed(ReadRouter::primary_only(db))
+    }
+
+    /// Writes on the primary, reads where `reads` sends them.
+    pub fn routed(reads: ReadRouter) -> Self {
+        Self {
+            db: reads.primary().clone(),
+            reads,
+        }
     }
 }
 
@@ -82,8 +92,8 @@ impl PostRepository for PgPostRepository {
         id: PostId,
         viewer: Option<UserId>,
     ) -> Result<Option<PostView>, DomainError> {
-        self.db
-            .run_blocking(move |conn| {
+        self.reads
+            .read(viewer, move |conn| {
                 post_views!(viewer.map(UserId::get))
                     .filter(posts::id.eq(id.get()))
                     .first::<ViewRow>(conn)
@@ -98,8 +108,8 @@ impl PostRepository for PgPostRepository {
         viewer: Option<UserId>,
         page: PageRequest,
     ) -> Result<Page<PostView>, DomainError> {
-        self.db
-            .run_blocking(move |conn| {
+        self.reads
+            .read(viewer, move |conn| {
                 let mut query = post_views!(viewer.map(UserId::get))
                     .order((posts::created_at.desc(), posts::id.desc()))
                     .limit(fetch_limit(page))

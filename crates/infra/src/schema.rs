@@ -51,6 +51,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_writes (user_id) {
+        user_id -> Int8,
+        written_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         name -> Text,
@@ -72,5 +79,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     refresh_tokens,
     sessions,
+    user_writes,
     users,
 );

@@ -9,16 +9,16 @@ use diesel::data_types::PgInterval;
 use diesel::dsl::{AsExprOf, now, sql};
 use diesel::expression::{SqlLiteral, UncheckedBind};
 use diesel::prelude::*;
-use diesel::sql_types::{Interval, Timestamptz};
+use diesel::sql_types::{Double, Interval, Nullable, Timestamptz};
 use domain::{
     DomainError, NewSession, Rotation, Session, SessionId, SessionRepository, TokenDigest, User,
     UserId,
 };
 
-use crate::Database;
 use crate::db::{OptionalRow, acting_user_gone, db_error};
-use crate::schema::{refresh_tokens, sessions, users};
+use crate::schema::{refresh_tokens, sessions, user_writes, users};
 use crate::users::rows::UserRow;
+use crate::{Database, ReadRouter};
 
 /// The foreign key from `sessions.user_id` to `users`.
 const USER_EXISTS: &str = "sessions_user_id_fkey";
@@ -26,13 +26,27 @@ const USER_EXISTS: &str = "sessions_user_id_fkey";
 #[derive(Debug, Clone)]
 pub struct PgSessionRepository {
     db: Database,
+    reads: ReadRouter,
 }
 
 impl PgSessionRepository {
+    /// Every statement on `db`.
     pub fn new(db: Database) -> Self {
-        Self { db }
+        Self::routed(ReadRouter::primary_only(db))
+    }
+
+    /// Every statement on the primary; each caller lookup also tells
+    /// `reads` whether the caller wrote recently (read-your-writes).
+    pub fn routed(reads: ReadRouter) -> Self {
+        Self {
+            db: reads.primary().clone(),
+            reads,
+        }
     }
 }
+
+/// Seconds since the user's last write, on the primary's clock; NULL if never.
+const SECONDS_SINCE_WRITE: &str = "EXTRACT(EPOCH FROM now() - user_writes.written_at)::float8";
 
 /// `now() + lifetime`, on the database's clock like every other session time.
 fn expiry(
@@ -115,17 +129,26 @@ impl SessionRepository for PgSessionRepository {
     }
 
     async fn caller(&self, user: UserId, session: SessionId) -> Result<Option<User>, DomainError> {
-        self.db
+        let found = self
+            .db
             .run_blocking(move |conn| {
                 users::table
                     .inner_join(sessions::table)
+                    .left_join(user_writes::table.on(user_writes::user_id.eq(users::id)))
                     .filter(users::id.eq(user.get()))
                     .filter(sessions::id.eq(session.get()))
-                    .select(UserRow::as_select())
-                    .first(conn)
-                    .optional_row(User::try_from)
+                    .select((
+                        UserRow::as_select(),
+                        sql::<Nullable<Double>>(SECONDS_SINCE_WRITE),
+                    ))
+                    .first::<(UserRow, Option<f64>)>(conn)
+                    .optional_row(|(row, since)| Ok((User::try_from(row)?, since)))
             })
-            .await
+            .await?;
+        Ok(found.map(|(user, seconds_since_write)| {
+            self.reads.note_caller(user.id, seconds_since_write);
+            user
+        }))
     }
 
     async fn list(&self, user: UserId) -> Result<Vec<Session>, DomainError> {

@@ -66,6 +66,16 @@ impl TestDatabase {
         &self.url
     }
 
+    /// Runs `sql` on this database on a connection of its own, for a test's
+    /// set-up; returns the rows it changed.
+    pub fn execute(&self, sql: &str) -> usize {
+        let mut conn = PgConnection::establish(&self.url)
+            .unwrap_or_else(|error| panic!("test database: {error}"));
+        diesel::sql_query(sql)
+            .execute(&mut conn)
+            .unwrap_or_else(|error| panic!("test database: `{sql}` failed: {error}"))
+    }
+
     /// A pool on this database (4 connections, 5 s checkout timeout), shared
     /// by every call. The database is dropped with `self`: keep `self` alive
     /// while the pool is in use.

@@ -6,9 +6,9 @@ use async_trait::async_trait;
 use diesel::prelude::*;
 use domain::{DomainError, Email, NewUser, User, UserChanges, UserId, UserProfile, UserRepository};
 
-use crate::Database;
 use crate::db::{OptionalRow, db_error, violates};
 use crate::schema::{likes, posts, users};
+use crate::{Database, ReadRouter};
 use rows::{NewUserRow, ProfileRow, UserChangesRow, UserRow};
 
 /// The unique constraint on `users.email` (see the create_users migration).
@@ -17,11 +17,21 @@ const EMAIL_UNIQUE: &str = "users_email_key";
 #[derive(Debug, Clone)]
 pub struct PgUserRepository {
     db: Database,
+    reads: ReadRouter,
 }
 
 impl PgUserRepository {
+    /// Every statement on `db`.
     pub fn new(db: Database) -> Self {
-        Self { db }
+        Self::routed(ReadRouter::primary_only(db))
+    }
+
+    /// Writes on the primary, reads where `reads` sends them.
+    pub fn routed(reads: ReadRouter) -> Self {
+        Self {
+            db: reads.primary().clone(),
+            reads,
+        }
     }
 }
 
@@ -47,7 +57,8 @@ impl UserRepository for PgUserRepository {
     }
 
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, DomainError> {
-        self.db.run_blocking(move |conn| find(conn, id)).await
+        // A user's own changes show in their reads of themselves.
+        self.reads.read(Some(id), move |conn| find(conn, id)).await
     }
 
     async fn find_by_email(&self, email: &Email) -> Result<Option<User>, DomainError> {
@@ -90,8 +101,8 @@ impl UserRepository for PgUserRepository {
     }
 
     async fn profile(&self, id: UserId) -> Result<Option<UserProfile>, DomainError> {
-        self.db
-            .run_blocking(move |conn| {
+        self.reads
+            .read(Some(id), move |conn| {
                 let Some(row) = users::table
                     .find(id.get())
                     .select(ProfileRow::as_select())

@@ -69,6 +69,29 @@ impl Config {
         Some(DatabaseUrl { url, origin })
     }
 
+    /// The read replicas of `DATABASE_REPLICA_URLS`, each a URL like
+    /// `DATABASE_URL`'s; an invalid one is a problem (its text is not shown).
+    pub fn replica_databases(&mut self) -> Vec<DatabaseUrl> {
+        let Some(urls) = self.settings.database_replica_urls.clone() else {
+            return Vec::new();
+        };
+        let origin = format!(
+            "DATABASE_REPLICA_URLS ({})",
+            self.source("DATABASE_REPLICA_URLS")
+        );
+        super::list(urls.expose_secret())
+            .enumerate()
+            .filter_map(|(index, url)| {
+                let url = infra::postgres_url(url).map_err(|e| format!("entry {}: {e}", index + 1));
+                let url = self.check("DATABASE_REPLICA_URLS", url)?;
+                Some(DatabaseUrl {
+                    url: url.into(),
+                    origin: origin.clone(),
+                })
+            })
+            .collect()
+    }
+
     /// A part the URL cannot do without, once `first` is set.
     fn required(&mut self, key: &str, value: Option<String>, first: &str) -> Option<String> {
         match value {

@@ -467,3 +467,55 @@ mod database {
         });
     }
 }
+
+#[test]
+fn replicas_are_a_list_of_urls_and_their_allowed_lag_a_number_of_seconds() {
+    jailed(|jail| {
+        let parts = crate::serve::parts(&mut load()).unwrap();
+        assert!(parts.replicas.is_empty(), "none by default");
+        assert_eq!(parts.replica_max_lag, Duration::from_secs(2));
+
+        jail.set_env(
+            "DATABASE_REPLICA_URLS",
+            " postgresql+psycopg2://a:s3cret@r1:6432/agora , ,postgres://r2/agora,",
+        );
+        jail.set_env("REPLICA_MAX_LAG", "0.5");
+        let parts = crate::serve::parts(&mut load()).unwrap();
+        let replicas: Vec<&str> = parts.replicas.iter().map(|r| r.expose()).collect();
+        assert_eq!(
+            replicas,
+            ["postgres://a:s3cret@r1:6432/agora", "postgres://r2/agora"]
+        );
+        assert_eq!(parts.replica_max_lag, Duration::from_millis(500));
+
+        jail.set_env(
+            "DATABASE_REPLICA_URLS",
+            "postgres://r1/agora,mysql://u:s3cret@r2/agora",
+        );
+        jail.set_env("REPLICA_MAX_LAG", "0");
+        let lines = problems();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines[0].starts_with(
+                "DATABASE_REPLICA_URLS (from environment variable DATABASE_REPLICA_URLS): entry 2: "
+            ),
+            "{lines:?}"
+        );
+        assert!(lines[1].starts_with("REPLICA_MAX_LAG "), "{lines:?}");
+        assert!(!lines.join("\n").contains("s3cret"), "{lines:?}");
+    });
+}
+
+#[test]
+fn a_metrics_address_is_an_ip_and_port() {
+    jailed(|jail| {
+        assert_eq!(crate::serve::parts(&mut load()).unwrap().metrics_addr, None);
+        jail.set_env("METRICS_ADDR", "127.0.0.1:9100");
+        let parts = crate::serve::parts(&mut load()).unwrap();
+        assert_eq!(parts.metrics_addr, Some("127.0.0.1:9100".parse().unwrap()));
+        jail.set_env("METRICS_ADDR", "localhost");
+        let lines = problems();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with("METRICS_ADDR "), "{lines:?}");
+    });
+}

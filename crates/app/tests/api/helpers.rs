@@ -2,7 +2,7 @@ use std::{net::TcpListener, time::Duration};
 
 use auth::{BcryptHasher, JwtTokenService};
 use domain::{Limit, ThrottlePolicy};
-use infra::{Database, testing::TestDatabase};
+use infra::{ReadRouter, testing::TestDatabase};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -48,10 +48,10 @@ pub async fn spawn_app_with(policy: ThrottlePolicy, settings: api::HttpSettings)
     spawn_app_on(db.database(), policy, settings, db)
 }
 
-/// The server on `database` with `policy` and `settings`; `guard` is kept
-/// alive with it.
+/// The server on `database` (a primary, or a primary and its replicas) with
+/// `policy` and `settings`; `guard` is kept alive with it.
 pub fn spawn_app_on(
-    database: Database,
+    database: impl Into<ReadRouter>,
     policy: ThrottlePolicy,
     settings: api::HttpSettings,
     guard: impl std::any::Any + Send + Sync,

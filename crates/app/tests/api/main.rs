@@ -8,6 +8,7 @@ mod helpers;
 mod likes;
 mod metrics;
 mod posts;
+mod replicas;
 mod sessions;
 mod throttle;
 mod users;

@@ -21,7 +21,7 @@ async fn metrics_count_requests_by_route_and_report_the_pool() {
     static TEXT: OnceLock<api::MetricsText> = OnceLock::new();
     let db = TestDatabase::new();
     let text = TEXT
-        .get_or_init(|| agora::metrics::install(&db.database()).unwrap())
+        .get_or_init(|| agora::metrics::install(&db.database().into()).unwrap())
         .clone();
     let settings = api::HttpSettings {
         metrics: Some(text),
@@ -69,4 +69,22 @@ async fn metrics_count_requests_by_route_and_report_the_pool() {
         metrics.contains(r#"agora_db_pool_waiting{pool="primary"}"#),
         "{metrics}"
     );
+}
+
+#[tokio::test]
+async fn a_metrics_address_of_its_own_serves_the_metrics_and_nothing_else() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let text = api::MetricsText(std::sync::Arc::new(|| "agora_probe 1\n".to_owned()));
+    tokio::spawn(api::metrics_server(listener, text).unwrap());
+
+    let metrics = reqwest::get(format!("http://{address}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert_eq!(metrics.text().await.unwrap(), "agora_probe 1\n");
+    let other = reqwest::get(format!("http://{address}/posts"))
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
 }

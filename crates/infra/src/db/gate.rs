@@ -95,13 +95,18 @@ pub(super) enum NoConnection {
 }
 
 impl Gate {
-    pub(super) fn new(size: u32, checkout_timeout: Duration, wording: ServerWording) -> Self {
+    pub(super) fn new(
+        size: u32,
+        checkout_timeout: Duration,
+        wording: ServerWording,
+        down: bool,
+    ) -> Self {
         let size = usize::try_from(size).unwrap_or(usize::MAX);
         Self {
             permits: Arc::new(Semaphore::new(size)),
             size,
             checkout_timeout,
-            down: AtomicBool::new(false),
+            down: AtomicBool::new(down),
             busiest: AtomicUsize::new(0),
             waiting: AtomicUsize::new(0),
             wording,
@@ -200,7 +205,7 @@ impl Gate {
             })
     }
 
-    fn is_down(&self) -> bool {
+    pub(super) fn is_down(&self) -> bool {
         self.down.load(Ordering::Relaxed)
     }
 
