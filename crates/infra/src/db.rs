@@ -129,7 +129,7 @@ impl Database {
             // (503, as ClosedConnection) and r2d2 discards it as broken.
             .test_on_check_out(false)
             .connection_customizer(Box::new(SessionSettings))
-            .error_handler(Box::new(LogPoolErrors))
+            .error_handler(Box::new(LogPoolErrors::default()))
             .build_unchecked(PgManager {
                 manager: ConnectionManager::new(url),
                 prepared_statements,
