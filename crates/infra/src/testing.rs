@@ -262,12 +262,14 @@ fn template_name() -> Result<String, String> {
 
 /// The same server URL with another database name.
 fn with_database(url: &str, database: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-    let (before_query, query) = rest.find('?').map_or((rest, ""), |at| rest.split_at(at));
-    let authority = before_query
-        .split_once('/')
-        .map_or(before_query, |(a, _)| a);
-    format!("{scheme}://{authority}/{database}{query}")
+    match url::Url::parse(url) {
+        Ok(mut url) => {
+            url.set_path(database);
+            url.into()
+        }
+        // Left for the connection to refuse, in libpq's words.
+        Err(_) => url.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -75,29 +75,37 @@ pub fn url_from_parts(
 /// `host:port/database` from a `postgres://` URL, without user or password,
 /// for messages and logs.
 pub fn describe_target(url: &str) -> String {
-    let Some((_, rest)) = url.split_once("://") else {
+    let Ok(url) = Url::parse(url) else {
         return "the configured database".to_owned();
     };
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    let target = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-    if target.is_empty() {
-        "the default local server".to_owned()
-    } else {
-        target.to_owned()
+    let host = url.host_str().unwrap_or_default();
+    if host.is_empty() {
+        return "the default local server".to_owned();
     }
+    let port = url
+        .port()
+        .map_or_else(String::new, |port| format!(":{port}"));
+    format!("{host}{port}{}", url.path())
 }
 
 /// Adds libpq's `connect_timeout` to a URL that sets none: without it a
 /// connection to a host that drops packets waits for the kernel's TCP timeout,
 /// minutes instead of the pool's few seconds. libpq's minimum is 2 seconds.
 pub(crate) fn with_connect_timeout(url: &str, timeout: Duration) -> String {
-    let is_uri = url.starts_with("postgres://") || url.starts_with("postgresql://");
-    if !is_uri || url.contains("connect_timeout=") {
+    let Ok(mut parsed) = Url::parse(url) else {
+        return url.to_owned();
+    };
+    if parsed
+        .query_pairs()
+        .any(|(key, _)| key == "connect_timeout")
+    {
         return url.to_owned();
     }
     let seconds = timeout.as_secs().max(2);
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}connect_timeout={seconds}")
+    parsed
+        .query_pairs_mut()
+        .append_pair("connect_timeout", &seconds.to_string());
+    parsed.into()
 }
 
 #[cfg(test)]
