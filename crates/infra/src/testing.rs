@@ -52,7 +52,8 @@ impl TestDatabase {
         if let Err(error) = diesel::sql_query(&sql).execute(&mut server.admin()) {
             panic!("test database: `{sql}` failed: {error}");
         }
-        let url = with_database(&server.url, &name);
+        let url = with_database(&server.url, &name)
+            .unwrap_or_else(|error| panic!("test database: {error}"));
         let database = Database::connect(&url, PoolSettings::new(POOL_SIZE, CHECKOUT_TIMEOUT))
             .unwrap_or_else(|error| panic!("test database: {error}"));
         Self {
@@ -235,7 +236,7 @@ impl TestServer {
                     )?;
                 }
                 sql(&mut conn, format!("CREATE DATABASE {}", self.template))?;
-                migrations::run_pending(&with_database(&self.url, &self.template))
+                migrations::run_pending(&with_database(&self.url, &self.template)?)
                     .map_err(|e| e.to_string())?;
                 sql(
                     &mut conn,
@@ -260,16 +261,13 @@ fn template_name() -> Result<String, String> {
     Ok(format!("agora_template_{hash:08x}"))
 }
 
-/// The same server URL with another database name.
-fn with_database(url: &str, database: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut url) => {
-            url.set_path(database);
-            url.into()
-        }
-        // Left for the connection to refuse, in libpq's words.
-        Err(_) => url.to_owned(),
-    }
+/// The same server URL with another database name. A URL that cannot be
+/// read is an error: handing it on unchanged would run the tests in the
+/// server's own database.
+fn with_database(url: &str, database: &str) -> Result<String, String> {
+    let mut url = url::Url::parse(url).map_err(|e| format!("the test server's URL: {e}"))?;
+    url.set_path(database);
+    Ok(url.into())
 }
 
 #[cfg(test)]
@@ -279,9 +277,12 @@ mod tests {
     #[test]
     fn with_database_swaps_only_the_name() {
         assert_eq!(
-            with_database("postgres://u:p@h:5432/postgres?sslmode=disable", "test_1"),
+            with_database("postgres://u:p@h:5432/postgres?sslmode=disable", "test_1").unwrap(),
             "postgres://u:p@h:5432/test_1?sslmode=disable"
         );
-        assert_eq!(with_database("postgresql://h", "x"), "postgresql://h/x");
+        assert_eq!(
+            with_database("postgresql://h", "x").unwrap(),
+            "postgresql://h/x"
+        );
     }
 }
