@@ -35,6 +35,8 @@ pub struct BcryptHasher {
 /// The turns at the cores, and the most ever taken at once.
 #[derive(Debug)]
 struct Cores {
+    /// How many hashes may run at once: one per core.
+    limit: usize,
     turns: Arc<Semaphore>,
     running: AtomicUsize,
     busiest: AtomicUsize,
@@ -64,6 +66,7 @@ impl BcryptHasher {
             cost,
             dummy: PasswordHash::new(dummy),
             cores: Arc::new(Cores {
+                limit: parallelism,
                 turns: Arc::new(Semaphore::new(parallelism)),
                 running: AtomicUsize::new(0),
                 busiest: AtomicUsize::new(0),
@@ -73,6 +76,12 @@ impl BcryptHasher {
 
     pub fn cost(&self) -> u32 {
         self.cost
+    }
+
+    /// How many hashes may run at once (one per core): the blocking threads
+    /// this hasher can occupy.
+    pub fn concurrent_hashes(&self) -> usize {
+        self.cores.limit
     }
 
     /// The most hashes that ever ran at once: never more than the cores.
