@@ -11,14 +11,12 @@ mod database;
 mod sources;
 
 use std::fmt::Display;
-use std::num::{NonZeroU32, NonZeroU64};
+use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
 use std::path::Path;
 
 use figment::Figment;
 use secrecy::SecretString;
 use serde::Deserialize;
-
-pub use database::DatabaseUrl;
 
 /// Only development starts a local PostgreSQL or invents a JWT secret.
 /// `AGORA_PROFILE` picks one; otherwise debug builds are development and
@@ -30,31 +28,25 @@ pub enum Profile {
     Production,
 }
 
-/// Every key, in its `agora.toml` spelling; the environment's is upper-case.
-/// Defaults are in [`DEFAULTS`]; the others are optional. Unknown fields are
-/// denied so that a typo in `agora.toml` is reported (the environment only
-/// ever gives these keys).
+/// Every key, in its `agora.toml` spelling; `.env.example` says what each
+/// does and holds the defaults. Unknown fields are denied so that a typo in
+/// `agora.toml` is reported.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub agora_profile: Option<Profile>,
     pub database_url: Option<SecretString>,
-    /// The original design's parts of the URL, used when `DATABASE_URL` is absent.
     pub db_driver: Option<String>,
     pub db_user: Option<String>,
     pub db_password: Option<SecretString>,
     pub db_host: Option<String>,
-    pub db_port: Option<u16>,
+    pub db_port: Option<NonZeroU16>,
     pub db_name: Option<String>,
     pub database_pool_size: NonZeroU32,
     pub database_timeout_seconds: NonZeroU64,
-    /// Off behind a pooler in transaction mode (docs/deploy.md).
     pub database_prepared_statements: bool,
-    /// Read replicas, comma-separated URLs (docs/deploy.md); absent: none.
     pub database_replica_urls: Option<SecretString>,
-    /// Seconds a replica may lag behind the primary and still serve reads.
     pub replica_max_lag: f64,
-    /// Serve `/metrics` there instead of on the public address.
     pub metrics_addr: Option<String>,
     pub jwt_secret: Option<SecretString>,
     pub jwt_expire_minutes: u64,
@@ -63,30 +55,11 @@ pub struct Settings {
     pub bcrypt_cost: u32,
     pub host: String,
     pub port: u16,
-    /// Comma-separated, in `agora.toml` too.
     pub cors_allowed_origins: String,
     pub body_timeout_seconds: NonZeroU64,
     pub trusted_proxies: String,
     pub rust_log: String,
 }
-
-/// The lowest layer, in the environment's spelling.
-const DEFAULTS: [(&str, &str); 14] = [
-    ("DATABASE_POOL_SIZE", "16"),
-    ("DATABASE_TIMEOUT_SECONDS", "5"),
-    ("DATABASE_PREPARED_STATEMENTS", "true"),
-    ("REPLICA_MAX_LAG", "2"),
-    ("JWT_EXPIRE_MINUTES", "30"),
-    ("JWT_ISSUER", "agora"),
-    ("REFRESH_EXPIRE_DAYS", "30"),
-    ("BCRYPT_COST", "12"),
-    ("HOST", "127.0.0.1"),
-    ("PORT", "8000"),
-    ("CORS_ALLOWED_ORIGINS", ""),
-    ("BODY_TIMEOUT_SECONDS", "10"),
-    ("TRUSTED_PROXIES", ""),
-    ("RUST_LOG", "info"),
-];
 
 /// The entries of a comma-separated list, trimmed, empty ones dropped.
 pub fn list(joined: &str) -> impl Iterator<Item = &str> {
@@ -110,28 +83,23 @@ impl Config {
     /// Keys of the wrong type are problems, reported with all the others.
     pub fn load(dir: &Path) -> Result<Self, ConfigError> {
         let figment = sources::layered(dir)?;
-        // Lossy: the environment and .env give strings; "8000" must read as a port.
-        let (settings, found) = match figment.extract_lossy::<Settings>() {
-            Ok(settings) => (settings, Vec::new()),
-            Err(error) => sources::type_problems(&figment, error)?,
-        };
-        let problems = Vec::new();
+        let (settings, found) = sources::extract(&figment)?;
+        let problems = Vec::with_capacity(found.len());
         let mut config = Self {
             settings,
             figment,
             problems,
         };
-        for (key, what) in found {
-            config.problem(&key, what);
-        }
+        found
+            .iter()
+            .for_each(|(key, what)| config.problem(key, what));
         Ok(config)
     }
 
     pub fn profile(&self) -> Profile {
-        let built = if cfg!(debug_assertions) {
-            Profile::Development
-        } else {
-            Profile::Production
+        let built = match cfg!(debug_assertions) {
+            true => Profile::Development,
+            false => Profile::Production,
         };
         self.settings.agora_profile.unwrap_or(built)
     }
@@ -150,13 +118,7 @@ impl Config {
 
     /// `from environment variable PORT`, `from agora.toml`, or `not set`.
     pub fn source(&self, key: &str) -> String {
-        let Some(metadata) = self.figment.find_metadata(&key.to_ascii_lowercase()) else {
-            return "not set".to_owned();
-        };
-        match &metadata.source {
-            Some(file) => format!("from {file}"),
-            None => format!("from {} {key}", metadata.name),
-        }
+        sources::source(&self.figment, key)
     }
 
     /// All problems recorded so far, if any; start nothing after an error.

@@ -3,7 +3,26 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use infra::migrations;
 
-use crate::config::DatabaseUrl;
+use secrecy::{ExposeSecret, SecretString};
+
+/// A configured database: its `postgres://` URL and the keys that named it.
+#[derive(Debug, Clone)]
+pub struct DatabaseUrl {
+    pub(crate) url: SecretString,
+    /// `DATABASE_URL (from .env)`, `DB_* parts (DB_USER from environment variable DB_USER)`.
+    pub origin: String,
+}
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        self.url.expose_secret()
+    }
+
+    /// `host:port/name`, never the user or password: what logs may say.
+    pub fn describe(&self) -> String {
+        infra::describe_target(self.expose())
+    }
+}
 
 /// The database every command works on: the configured one, or (development
 /// profile only) a project-local PostgreSQL kept for the lifetime of this value.

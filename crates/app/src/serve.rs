@@ -12,8 +12,8 @@ use infra::{Database, PoolSettings, ReadRouter};
 use secrecy::ExposeSecret;
 
 use crate::{
-    config::{self, Config, ConfigError, DatabaseUrl},
-    database::DatabaseTarget,
+    config::{self, Config, ConfigError},
+    database::{DatabaseTarget, DatabaseUrl},
     metrics, wiring,
 };
 

@@ -1,104 +1,70 @@
 //! The database the settings name: `DATABASE_URL` as given, or built from the
-//! original design's `DB_*` parts. infra reads and builds the URLs.
+//! original design's `DB_*` parts, or the read replicas. infra reads and
+//! builds the URLs.
 
-use secrecy::{ExposeSecret, SecretString};
+use std::num::NonZeroU16;
+
+use secrecy::ExposeSecret;
 
 use super::{Config, Profile};
+use crate::database::DatabaseUrl;
 
-/// A `postgres://` URL and the keys that named it, for messages.
-#[derive(Debug, Clone)]
-pub struct DatabaseUrl {
-    url: SecretString,
-    /// `DATABASE_URL (from .env)`, `DB_* parts (DB_USER from environment variable DB_USER)`.
-    pub origin: String,
-}
-
-impl DatabaseUrl {
-    pub fn expose(&self) -> &str {
-        self.url.expose_secret()
-    }
-
-    /// `host:port/name`, never the user or password: what logs may say.
-    pub fn describe(&self) -> String {
-        infra::describe_target(self.expose())
-    }
-}
+const PARTS: [&str; 5] = ["DB_USER", "DB_PASSWORD", "DB_HOST", "DB_PORT", "DB_NAME"];
 
 impl Config {
     /// The configured database; `None` when none is configured (the
     /// development profile then starts a local one) or when it is invalid
     /// (a problem is recorded).
     pub fn database(&mut self) -> Option<DatabaseUrl> {
-        if let Some(driver) = &self.settings.db_driver
-            && !infra::names_postgres(driver)
-        {
+        let driver = self.settings.db_driver.as_deref();
+        if driver.is_some_and(|driver| !infra::names_postgres(driver)) {
             self.problem("DB_DRIVER", "Agora only speaks PostgreSQL: expected a driver name such as postgresql or psycopg2, or no DB_DRIVER");
         }
-        if let Some(url) = self.settings.database_url.clone() {
-            let origin = format!("DATABASE_URL ({})", self.source("DATABASE_URL"));
+        if let Some(url) = &self.settings.database_url {
             let url = infra::postgres_url(url.expose_secret());
             let url = self.check("DATABASE_URL", url)?.into();
+            let origin = format!("DATABASE_URL ({})", self.source("DATABASE_URL"));
             return Some(DatabaseUrl { url, origin });
         }
-        let parts = ["DB_USER", "DB_PASSWORD", "DB_HOST", "DB_PORT", "DB_NAME"];
-        let Some(first) = parts.iter().find(|k| self.source(k) != "not set") else {
+        let Some(first) = PARTS.into_iter().find(|k| self.source(k) != "not set") else {
             if self.profile() == Profile::Production {
                 self.problem("DATABASE_URL", "required in the production profile, which starts no local PostgreSQL: set DATABASE_URL (or DB_USER, DB_HOST and DB_NAME)");
             }
             return None;
         };
-        let origin = format!("DB_* parts ({first} {})", self.source(first));
         let s = &self.settings;
-        let (user, host, name) = (s.db_user.clone(), s.db_host.clone(), s.db_name.clone());
-        let (user, host) = (
-            self.required("DB_USER", user, first),
-            self.required("DB_HOST", host, first),
-        );
-        let name = self.required("DB_NAME", name, first);
-        let port = self.settings.db_port;
-        if port == Some(0) {
-            self.problem("DB_PORT", "expected a port 1..=65535");
+        let given = |part: &Option<String>| part.clone().filter(|p| !p.trim().is_empty());
+        let (user, host, name) = (given(&s.db_user), given(&s.db_host), given(&s.db_name));
+        let (port, password) = (s.db_port.map(NonZeroU16::get), s.db_password.clone());
+        for (key, part) in [("DB_USER", &user), ("DB_HOST", &host), ("DB_NAME", &name)] {
+            if part.is_none() {
+                self.problem(key, format!("{first} is set, so the URL is built from the DB_* parts, which need DB_USER, DB_HOST and DB_NAME, not empty: set {key}, or DATABASE_URL instead"));
+            }
         }
-        let password = self
-            .settings
-            .db_password
-            .as_ref()
-            .map(|p| p.expose_secret());
+        let password = password.as_ref().map(|p| p.expose_secret());
         let url = infra::url_from_parts(&user?, password, &host?, port, &name?);
         let url = self.check("DB_HOST", url)?.into();
+        let origin = format!("DB_* parts ({first} {})", self.source(first));
         Some(DatabaseUrl { url, origin })
     }
 
     /// The read replicas of `DATABASE_REPLICA_URLS`, each a URL like
     /// `DATABASE_URL`'s; an invalid one is a problem (its text is not shown).
     pub fn replica_databases(&mut self) -> Vec<DatabaseUrl> {
-        let Some(urls) = self.settings.database_replica_urls.clone() else {
-            return Vec::new();
-        };
+        let urls = self.settings.database_replica_urls.clone();
+        let urls = urls.as_ref().map_or("", |urls| urls.expose_secret());
         let origin = format!(
             "DATABASE_REPLICA_URLS ({})",
             self.source("DATABASE_REPLICA_URLS")
         );
-        super::list(urls.expose_secret())
+        super::list(urls)
             .enumerate()
             .filter_map(|(index, url)| {
                 let url = infra::postgres_url(url).map_err(|e| format!("entry {}: {e}", index + 1));
-                let url = self.check("DATABASE_REPLICA_URLS", url)?;
-                Some(DatabaseUrl {
-                    url: url.into(),
-                    origin: origin.clone(),
-                })
+                let url = self.check("DATABASE_REPLICA_URLS", url)?.into();
+                let origin = origin.clone();
+                Some(DatabaseUrl { url, origin })
             })
             .collect()
-    }
-
-    /// A part the URL cannot do without, once `first` is set.
-    fn required(&mut self, key: &str, value: Option<String>, first: &str) -> Option<String> {
-        match value {
-            Some(value) if !value.trim().is_empty() => return Some(value),
-            Some(_) => self.problem(key, "must not be empty"),
-            None => self.problem(key, format!("{first} is set, so the URL is built from the DB_* parts, which need DB_USER, DB_HOST and DB_NAME: set {key}, or DATABASE_URL instead")),
-        }
-        None
     }
 }

@@ -1,4 +1,4 @@
-//! The layers under the defaults, and messages that say where a value came from.
+//! The layers under the defaults, and the keys of the wrong type.
 //!
 //! `.env` and the environment reach figment as plain strings: figment's own
 //! `Env` provider would guess types, reading a `DB_PASSWORD` of `007` as 7.
@@ -10,19 +10,33 @@ use figment::providers::{Format, Serialized, Toml};
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 
-use super::{ConfigError, DEFAULTS, Settings};
+use super::{ConfigError, Settings};
+
+/// Every key, each with its default uncommented.
+pub(super) const DEFAULTS: &str = include_str!("../../../../.env.example");
 
 pub(super) fn layered(dir: &Path) -> Result<Figment, ConfigError> {
     let toml = Toml::file(dir.join("agora.toml"));
     // A syntax error leaves no settings to check: it is the one problem.
+    // The parser's message quotes the line, which may hold a secret.
     if let Err(error) = toml.data() {
-        let what = without_excerpts(&error.kind.to_string());
+        let message = error.kind.to_string();
+        let own = message
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.contains('|'));
+        let what = own.collect::<Vec<_>>().join(": ");
         return Err(ConfigError(vec![format!("agora.toml: {what}")]));
     }
+    let environment = std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
     Ok(Figment::from(defaults())
         .merge(toml)
         .merge(dotenv(&dir.join(".env"))?)
-        .merge(environment()))
+        .merge(Strings::new(
+            Metadata::named("environment variable"),
+            environment,
+        )))
 }
 
 /// `KEY=value` pairs as strings under lower-case keys, only those of
@@ -35,7 +49,11 @@ struct Strings {
 
 impl Strings {
     fn new(metadata: Metadata, pairs: impl IntoIterator<Item = (String, String)>) -> Self {
-        let known = known_keys();
+        // serde's `deny_unknown_fields` lists the known keys when it refuses another.
+        let probe = Figment::from(Serialized::default("?", 0)).extract::<Settings>();
+        let Err(Kind::UnknownField(_, known)) = probe.map_err(|error| error.kind) else {
+            unreachable!("Settings denies unknown fields")
+        };
         let values = pairs
             .into_iter()
             .filter(|(name, _)| !name.chars().any(|c| c.is_ascii_lowercase()))
@@ -56,25 +74,9 @@ impl Provider for Strings {
     }
 }
 
-/// The keys of [`Settings`], as serde's `deny_unknown_fields` lists them
-/// when it refuses another.
-fn known_keys() -> &'static [&'static str] {
-    let probe = Figment::from(Serialized::default("?", 0));
-    match probe.extract::<Settings>().map_err(|error| error.kind) {
-        Err(Kind::UnknownField(_, known)) => known,
-        _ => &[],
-    }
-}
-
 fn defaults() -> Strings {
-    let pairs = DEFAULTS.map(|(key, value)| (key.to_owned(), value.to_owned()));
+    let pairs = dotenvy::from_read_iter(DEFAULTS.as_bytes()).filter_map(Result::ok);
     Strings::new(Metadata::named("the built-in default of"), pairs)
-}
-
-fn environment() -> Strings {
-    let pairs = std::env::vars_os()
-        .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
-    Strings::new(Metadata::named("environment variable"), pairs)
 }
 
 fn dotenv(path: &Path) -> Result<Strings, ConfigError> {
@@ -96,47 +98,45 @@ fn dotenv(path: &Path) -> Result<Strings, ConfigError> {
     }
 }
 
-/// The keys of the wrong type, or unknown, each tried alone over the
-/// defaults, and the settings without them: the constructors then find the
-/// other problems, and a start reports all of them.
-pub(super) fn type_problems(
-    figment: &Figment,
-    error: figment::Error,
-) -> Result<(Settings, Vec<(String, String)>), ConfigError> {
-    let (mut problems, mut valid) = (Vec::new(), Dict::new());
-    let data = figment.data().unwrap_or_default().remove(&Profile::Default);
-    for (key, value) in data.unwrap_or_default() {
-        let alone = Figment::from(defaults()).merge(Serialized::default(&key, &value));
-        let Err(error) = alone.extract_lossy::<Settings>() else {
-            valid.insert(key, value);
-            continue;
-        };
-        // No message quotes a value: it may be a secret.
-        let what = match error.kind {
-            Kind::UnknownField(..) => {
-                "not a key Agora reads (agora.toml spells the keys in lower case, like `port`)"
-                    .to_owned()
-            }
-            Kind::InvalidType(_, expected) | Kind::InvalidValue(_, expected) => {
-                format!("expected {expected}")
-            }
-            kind => kind.to_string(),
-        };
-        problems.push((key.to_ascii_uppercase(), what));
-    }
-    let valid = Figment::from(defaults()).merge(Serialized::defaults(valid));
-    match valid.extract_lossy() {
-        Ok(settings) => Ok((settings, problems)),
-        Err(_) => Err(ConfigError(vec![error.to_string()])),
+/// `from environment variable PORT`, `from agora.toml`, or `not set`.
+pub(super) fn source(figment: &Figment, key: &str) -> String {
+    match figment.find_metadata(&key.to_ascii_lowercase()) {
+        None => "not set".to_owned(),
+        Some(Metadata {
+            source: Some(file), ..
+        }) => format!("from {file}"),
+        Some(metadata) => format!("from {} {key}", metadata.name),
     }
 }
 
-/// TOML parser messages quote the offending line, which may hold a secret:
-/// keep only their own lines.
-fn without_excerpts(message: &str) -> String {
-    let lines = message.lines().map(str::trim);
-    let own: Vec<_> = lines
-        .filter(|l| !l.is_empty() && !l.contains('|'))
-        .collect();
-    own.join(": ")
+/// The settings, and each key of the wrong type or unknown with what is
+/// wrong. serde stops at the first, so each is set aside in turn (its
+/// default then applies) and the rest extracted again.
+pub(super) fn extract(figment: &Figment) -> Result<(Settings, Vec<(String, String)>), ConfigError> {
+    let mut data = figment.data().unwrap_or_default().remove(&Profile::Default);
+    let (data, mut problems) = (data.get_or_insert_default(), Vec::new());
+    loop {
+        // Lossy: the environment and .env give strings; "8000" must read as a port.
+        let valid = Figment::from(defaults()).merge(Serialized::defaults(&*data));
+        let error = match valid.extract_lossy() {
+            Ok(settings) => return Ok((settings, problems)),
+            Err(error) => error,
+        };
+        // No message quotes a value: it may be a secret.
+        let (key, what) = match error.kind {
+            Kind::UnknownField(key, _) => (
+                key,
+                "not a key Agora reads (agora.toml spells the keys in lower case, like `port`)"
+                    .to_owned(),
+            ),
+            Kind::InvalidType(_, expected) | Kind::InvalidValue(_, expected) => {
+                (error.path.concat(), format!("expected {expected}"))
+            }
+            kind => (error.path.concat(), kind.to_string()),
+        };
+        if data.remove(&key).is_none() {
+            return Err(ConfigError(vec![format!("{key}: {what}")]));
+        }
+        problems.push((key.to_ascii_uppercase(), what));
+    }
 }

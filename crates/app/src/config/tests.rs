@@ -68,6 +68,24 @@ fn defaults_apply_with_no_configuration_at_all() {
 }
 
 #[test]
+fn the_defaults_are_env_example_which_names_every_key() {
+    let lines: Vec<_> = dotenvy::from_read_iter(super::sources::DEFAULTS.as_bytes()).collect();
+    let defaults: Vec<_> = lines.into_iter().map(Result::unwrap).collect();
+    assert_eq!(defaults.len(), 14, "{defaults:?}");
+    let probe = figment::Figment::from(figment::providers::Serialized::default("?", 0));
+    let Err(figment::error::Kind::UnknownField(_, keys)) =
+        probe.extract::<super::Settings>().map_err(|e| e.kind)
+    else {
+        panic!("Settings denies unknown fields")
+    };
+    for key in keys {
+        let key = key.to_ascii_uppercase();
+        let named = super::sources::DEFAULTS.contains(&format!("{key}="));
+        assert!(named, ".env.example does not name {key}");
+    }
+}
+
+#[test]
 fn agora_toml_sets_values_with_lower_case_keys() {
     jailed(|jail| {
         file(
@@ -458,9 +476,9 @@ mod database {
             jail.set_env("DB_PORT", "0");
             let lines = problems();
             let keys: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
-            assert_eq!(keys, ["DB_HOST", "DB_NAME", "DB_PORT"], "{lines:?}");
+            assert_eq!(keys, ["DB_PORT", "DB_HOST", "DB_NAME"], "{lines:?}");
             assert!(
-                lines[1].starts_with("DB_NAME (not set): DB_USER is set"),
+                lines[2].starts_with("DB_NAME (not set): DB_USER is set"),
                 "{lines:?}"
             );
             assert!(!lines.join("\n").contains("hunter2"));
