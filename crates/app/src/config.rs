@@ -14,7 +14,7 @@ use std::fmt::Display;
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
 use std::path::Path;
 
-use figment::Figment;
+use figment::{Figment, Metadata};
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -118,7 +118,13 @@ impl Config {
 
     /// `from environment variable PORT`, `from agora.toml`, or `not set`.
     pub fn source(&self, key: &str) -> String {
-        sources::source(&self.figment, key)
+        match self.figment.find_metadata(&key.to_ascii_lowercase()) {
+            None => "not set".to_owned(),
+            Some(Metadata {
+                source: Some(file), ..
+            }) => format!("from {file}"),
+            Some(metadata) => format!("from {} {key}", metadata.name),
+        }
     }
 
     /// All problems recorded so far, if any; start nothing after an error.

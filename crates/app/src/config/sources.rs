@@ -12,6 +12,9 @@ use figment::{Figment, Metadata, Profile, Provider};
 
 use super::{ConfigError, Settings};
 
+const UNKNOWN: &str =
+    "not a key Agora reads (agora.toml spells the keys in lower case, like `port`)";
+
 /// Every key, each with its default uncommented.
 pub(super) const DEFAULTS: &str = include_str!("../../../../.env.example");
 
@@ -98,17 +101,6 @@ fn dotenv(path: &Path) -> Result<Strings, ConfigError> {
     }
 }
 
-/// `from environment variable PORT`, `from agora.toml`, or `not set`.
-pub(super) fn source(figment: &Figment, key: &str) -> String {
-    match figment.find_metadata(&key.to_ascii_lowercase()) {
-        None => "not set".to_owned(),
-        Some(Metadata {
-            source: Some(file), ..
-        }) => format!("from {file}"),
-        Some(metadata) => format!("from {} {key}", metadata.name),
-    }
-}
-
 /// The settings, and each key of the wrong type or unknown with what is
 /// wrong. serde stops at the first, so each is set aside in turn (its
 /// default then applies) and the rest extracted again.
@@ -124,11 +116,7 @@ pub(super) fn extract(figment: &Figment) -> Result<(Settings, Vec<(String, Strin
         };
         // No message quotes a value: it may be a secret.
         let (key, what) = match error.kind {
-            Kind::UnknownField(key, _) => (
-                key,
-                "not a key Agora reads (agora.toml spells the keys in lower case, like `port`)"
-                    .to_owned(),
-            ),
+            Kind::UnknownField(key, _) => (key, UNKNOWN.to_owned()),
             Kind::InvalidType(_, expected) | Kind::InvalidValue(_, expected) => {
                 (error.path.concat(), format!("expected {expected}"))
             }
