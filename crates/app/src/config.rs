@@ -1,11 +1,9 @@
 //! Configuration: one struct that figment reads from the built-in defaults,
-//! `agora.toml` (lower-case keys), `.env` and the environment (upper-case
-//! keys), each overriding the one before.
-//!
-//! Values are only typed here. Each is checked once, by the constructor that
-//! uses it (`BcryptHasher::new`, `api::normalise_origin`, ...), through
-//! [`Config::check`], which collects the problems so that a start reports
-//! all of them at once, one line each naming the key and its value's source.
+//! `agora.toml` (lower-case keys), `.env` and the environment (upper-case),
+//! each overriding the one before. Values are only typed here: each is
+//! checked once, by the constructor that uses it (`BcryptHasher::new`, ...),
+//! through [`Config::check`], which collects every problem so that a start
+//! reports them all, one line each naming the key and its value's source.
 
 mod database;
 mod sources;
@@ -18,9 +16,8 @@ use figment::{Figment, Metadata};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-/// Only development starts a local PostgreSQL or invents a JWT secret.
-/// `AGORA_PROFILE` picks one; otherwise debug builds are development and
-/// release builds production.
+/// Only development starts a local PostgreSQL or invents a JWT secret. By
+/// default debug builds are development, release builds production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
@@ -79,8 +76,7 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads `agora.toml` and `.env` in `dir`, then the process environment.
-    /// Keys of the wrong type are problems, reported with all the others.
+    /// Reads `agora.toml` and `.env` in `dir`, then the environment.
     pub fn load(dir: &Path) -> Result<Self, ConfigError> {
         let figment = sources::layered(dir)?;
         let (settings, found) = sources::extract(&figment)?;

@@ -1,6 +1,5 @@
-//! The database the settings name: `DATABASE_URL` as given, or built from the
-//! original design's `DB_*` parts, or the read replicas. infra reads and
-//! builds the URLs.
+//! The databases the settings name: `DATABASE_URL` or the original design's
+//! `DB_*` parts, and the read replicas. infra reads and builds the URLs.
 
 use std::num::NonZeroU16;
 
@@ -9,12 +8,9 @@ use secrecy::ExposeSecret;
 use super::{Config, Profile};
 use crate::database::DatabaseUrl;
 
-const PARTS: [&str; 5] = ["DB_USER", "DB_PASSWORD", "DB_HOST", "DB_PORT", "DB_NAME"];
-
 impl Config {
-    /// The configured database; `None` when none is configured (the
-    /// development profile then starts a local one) or when it is invalid
-    /// (a problem is recorded).
+    /// The configured database; `None` if none is (development then starts a
+    /// local one) or if it is invalid (a problem is recorded).
     pub fn database(&mut self) -> Option<DatabaseUrl> {
         let driver = self.settings.db_driver.as_deref();
         if driver.is_some_and(|driver| !infra::names_postgres(driver)) {
@@ -26,7 +22,8 @@ impl Config {
             let origin = format!("DATABASE_URL ({})", self.source("DATABASE_URL"));
             return Some(DatabaseUrl { url, origin });
         }
-        let Some(first) = PARTS.into_iter().find(|k| self.source(k) != "not set") else {
+        let parts = ["DB_USER", "DB_PASSWORD", "DB_HOST", "DB_PORT", "DB_NAME"];
+        let Some(first) = parts.into_iter().find(|k| self.source(k) != "not set") else {
             if self.profile() == Profile::Production {
                 self.problem("DATABASE_URL", "required in the production profile, which starts no local PostgreSQL: set DATABASE_URL (or DB_USER, DB_HOST and DB_NAME)");
             }
