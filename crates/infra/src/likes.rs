@@ -14,8 +14,8 @@ use domain::{
 };
 
 use crate::db::{CorruptRow, acting_user_gone, db_error, violates};
-use crate::paging::page_from_rows;
-use crate::posts::{before, fetch_limit};
+use crate::paging::{after_cursor, page_from_rows};
+use crate::posts::fetch_limit;
 use crate::schema::{likes, posts, users};
 use crate::{Database, ReadRouter};
 
@@ -106,7 +106,7 @@ impl LikeRepository for PgLikeRepository {
                     .select((users::id, users::name, likes::created_at))
                     .into_boxed();
                 if let Some(after) = page.after {
-                    query = query.filter(before("likes.created_at, likes.user_id", after));
+                    query = query.filter(after_cursor!(likes::created_at, likes::user_id, after));
                 }
                 let likers = query
                     .load::<(i64, String, DateTime<Utc>)>(conn)

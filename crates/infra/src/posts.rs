@@ -4,18 +4,16 @@
 mod rows;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
-use diesel::dsl::{now, sql};
+use diesel::dsl::now;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Timestamptz};
 use domain::{
     Cursor, DomainError, NewPost, Page, PageRequest, Post, PostChanges, PostFilter, PostId,
     PostRepository, PostView, UserId,
 };
 
 use crate::db::{OptionalRow, acting_user_gone, db_error};
-use crate::paging::page_from_rows;
+use crate::paging::{after_cursor, page_from_rows};
 use crate::schema::{likes, posts, users};
 use crate::{Database, ReadRouter};
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
@@ -129,7 +127,7 @@ impl PostRepository for PgPostRepository {
                     );
                 }
                 if let Some(after) = page.after {
-                    query = query.filter(before("posts.created_at, posts.id", after));
+                    query = query.filter(after_cursor!(posts::created_at, posts::id, after));
                 }
                 let rows = if filter.search.is_some() {
                     conn.build_transaction().read_only().run(|conn| {
@@ -191,22 +189,6 @@ pub(crate) fn fetch_limit(page: PageRequest) -> i64 {
     i64::try_from(page.limit.get())
         .unwrap_or(i64::MAX)
         .saturating_add(1)
-}
-
-/// `(columns) < (cursor)`: a row comparison, so PostgreSQL walks the
-/// `(created_at DESC, id DESC)` index from the cursor on, whatever the depth.
-pub(crate) fn before(
-    columns: &'static str,
-    cursor: Cursor,
-) -> diesel::expression::SqlLiteral<
-    Bool,
-    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
-> {
-    sql::<Bool>(&format!("({columns}) < ("))
-        .bind::<Timestamptz, _>(DateTime::<Utc>::from(cursor.created_at))
-        .sql(", ")
-        .bind::<BigInt, _>(cursor.id)
-        .sql(")")
 }
 
 /// `%`, `_` and `\` in a search text match themselves, not as LIKE wildcards.

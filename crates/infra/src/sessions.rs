@@ -9,7 +9,7 @@ use diesel::data_types::PgInterval;
 use diesel::dsl::{AsExprOf, now, sql};
 use diesel::expression::{SqlLiteral, UncheckedBind};
 use diesel::prelude::*;
-use diesel::sql_types::{Double, Interval, Nullable, Timestamptz};
+use diesel::sql_types::{Interval, Timestamptz};
 use domain::{
     DomainError, NewSession, Rotation, Session, SessionId, SessionRepository, TokenDigest, User,
     UserId,
@@ -44,9 +44,6 @@ impl PgSessionRepository {
         }
     }
 }
-
-/// Seconds since the user's last write, on the primary's clock; NULL if never.
-const SECONDS_SINCE_WRITE: &str = "EXTRACT(EPOCH FROM now() - user_writes.written_at)::float8";
 
 /// `now() + lifetime`, on the database's clock like every other session time.
 fn expiry(
@@ -137,12 +134,19 @@ impl SessionRepository for PgSessionRepository {
                     .left_join(user_writes::table.on(user_writes::user_id.eq(users::id)))
                     .filter(users::id.eq(user.get()))
                     .filter(sessions::id.eq(session.get()))
+                    // The last write and now, both on the primary's clock.
+                    // Typed, not a SQL literal: diesel caches only typed
+                    // statements, and this one runs for every signed-in request.
                     .select((
                         UserRow::as_select(),
-                        sql::<Nullable<Double>>(SECONDS_SINCE_WRITE),
+                        user_writes::written_at.nullable(),
+                        now.into_sql::<Timestamptz>(),
                     ))
-                    .first::<(UserRow, Option<f64>)>(conn)
-                    .optional_row(|(row, since)| Ok((User::try_from(row)?, since)))
+                    .first::<(UserRow, Option<DateTime<Utc>>, DateTime<Utc>)>(conn)
+                    .optional_row(|(row, written_at, read_at)| {
+                        let since = written_at.map(|at| (read_at - at).as_seconds_f64());
+                        Ok((User::try_from(row)?, since))
+                    })
             })
             .await?;
         Ok(found.map(|(user, seconds_since_write)| {
