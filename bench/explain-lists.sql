@@ -55,7 +55,8 @@ SELECT posts.id, posts.author_id, posts.title, posts.content, posts.published, p
 FROM posts
 INNER JOIN users ON posts.author_id = users.id
 LEFT OUTER JOIN likes ON likes.post_id = posts.id AND likes.user_id = :viewer
-WHERE posts.published AND (posts.created_at, posts.id) < (:'cursor_at', :cursor_id)
+WHERE posts.published AND posts.created_at <= :'cursor_at'
+  AND (posts.created_at < :'cursor_at' OR posts.id < :cursor_id)
 ORDER BY posts.created_at DESC, posts.id DESC
 LIMIT 21;
 

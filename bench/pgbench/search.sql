@@ -7,5 +7,5 @@
 BEGIN TRANSACTION READ ONLY;
 SET LOCAL plan_cache_mode = force_custom_plan;
 SET LOCAL statement_timeout = '3s';
-SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count", "users"."name", ("likes"."user_id" IS NOT NULL) FROM (("posts" INNER JOIN "users" ON ("posts"."author_id" = "users"."id")) LEFT OUTER JOIN "likes" ON (("likes"."post_id" = "posts"."id") AND ("likes"."user_id" = NULLIF(:anonymous, 0)))) WHERE ("posts"."published" AND (("posts"."title" ILIKE :search) OR ("posts"."content" ILIKE :search))) ORDER BY "posts"."created_at" DESC, "posts"."id" DESC LIMIT :page;
+SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count", "users"."name", ("likes"."user_id" IS NOT NULL) FROM (("posts" INNER JOIN "users" ON ("posts"."author_id" = "users"."id")) LEFT OUTER JOIN "likes" ON (("likes"."post_id" = "posts"."id") AND ("likes"."user_id" = NULLIF(:anonymous, 0)))) WHERE ("posts"."published" AND (("posts"."title" ILIKE :search) OR ("posts"."content" ILIKE :search))) ORDER BY "posts"."created_at" DESC, "posts"."id" DESC LIMIT 21;
 COMMIT;

@@ -14,8 +14,7 @@ use domain::{
 };
 
 use crate::db::{CorruptRow, acting_user_gone, db_error, violates};
-use crate::paging::{after_cursor, page_from_rows};
-use crate::posts::fetch_limit;
+use crate::paging::{WithLimit, after_cursor, page_from_rows};
 use crate::schema::{likes, posts, users};
 use crate::{Database, ReadRouter};
 
@@ -102,13 +101,12 @@ impl LikeRepository for PgLikeRepository {
                     .inner_join(users::table)
                     .filter(likes::post_id.eq(post.get()))
                     .order((likes::created_at.desc(), likes::user_id.desc()))
-                    .limit(fetch_limit(page))
                     .select((users::id, users::name, likes::created_at))
                     .into_boxed();
                 if let Some(after) = page.after {
                     query = query.filter(after_cursor!(likes::created_at, likes::user_id, after));
                 }
-                let likers = query
+                let likers = WithLimit::page(query, page.limit)
                     .load::<(i64, String, DateTime<Utc>)>(conn)
                     .map_err(db_error)?
                     .into_iter()

@@ -13,7 +13,7 @@ use domain::{
 };
 
 use crate::db::{OptionalRow, acting_user_gone, db_error};
-use crate::paging::{after_cursor, page_from_rows};
+use crate::paging::{WithLimit, after_cursor, page_from_rows};
 use crate::schema::{likes, posts, users};
 use crate::{Database, ReadRouter};
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
@@ -110,7 +110,6 @@ impl PostRepository for PgPostRepository {
             .read(viewer, move |conn| {
                 let mut query = post_views!(viewer.map(UserId::get))
                     .order((posts::created_at.desc(), posts::id.desc()))
-                    .limit(fetch_limit(page))
                     .into_boxed();
                 if !filter.include_drafts {
                     query = query.filter(posts::published);
@@ -129,6 +128,7 @@ impl PostRepository for PgPostRepository {
                 if let Some(after) = page.after {
                     query = query.filter(after_cursor!(posts::created_at, posts::id, after));
                 }
+                let query = WithLimit::page(query, page.limit);
                 let rows = if filter.search.is_some() {
                     conn.build_transaction().read_only().run(|conn| {
                         conn.batch_execute(SEARCH_SETTINGS)?;
@@ -183,13 +183,6 @@ impl PostRepository for PgPostRepository {
 /// bounds what any one search may cost.
 const SEARCH_SETTINGS: &str =
     "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL statement_timeout = '3s'";
-
-/// One row more than the page holds: its presence says another page exists.
-pub(crate) fn fetch_limit(page: PageRequest) -> i64 {
-    i64::try_from(page.limit.get())
-        .unwrap_or(i64::MAX)
-        .saturating_add(1)
-}
 
 /// `%`, `_` and `\` in a search text match themselves, not as LIKE wildcards.
 fn contains_pattern(search: &str) -> String {
