@@ -4,9 +4,11 @@
 //! figment's own `Env` provider parses every value, so `DB_PASSWORD=007`
 //! arrives as the number 7 and a `String` field refuses it (or, read
 //! leniently, loses the zeros). Here every value is a string; typed fields
-//! still read `"8000"` as a port through `Figment::extract_lossy`. No crate
-//! on crates.io does this for figment 0.10 with `.env` files whose errors
-//! name the line without quoting it (a `.env` line may hold a secret).
+//! still read `"8000"` as a port through `Figment::extract_lossy`. The one
+//! crate found that keeps values as strings for figment, `adotenv-figment`,
+//! is young, has one author and brings its own `.env` parser; this is a
+//! hundred lines over dotenvy, which the workspace uses already, and its
+//! `.env` errors name the line without quoting it (a line may hold a secret).
 //!
 //! Names with a lower-case letter are skipped (configuration keys are upper
 //! case; `http_proxy` and the like are not), and keys are lower-cased, as
