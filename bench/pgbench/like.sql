@@ -1,7 +1,7 @@
 -- What Agora sends for the scenario of the same name, as pg_stat_statements
 -- shows it (bench/results/*.md list them), run by bench/run with
--- pgbench -M prepared. Variables come from pgbench -D. The anonymous reader is
--- a NULL parameter, NULLIF(:anonymous, 0) here (prepared mode has no NULL).
+-- pgbench -M prepared. Variables come from pgbench -D. An anonymous read binds
+-- `false` as its liked_by_me column; it is written `false` here.
 -- Signed-in users 1..tokens own sessions 1..tokens (bench/run checks it).
 -- PUT or DELETE /posts/{id}/like, half each, on mostly hot posts: the caller,
 -- the post as the caller sees it, then the like or unlike transaction.

@@ -1,7 +1,7 @@
 -- What Agora sends for the scenario of the same name, as pg_stat_statements
 -- shows it (bench/results/*.md list them), run by bench/run with
--- pgbench -M prepared. Variables come from pgbench -D. The anonymous reader is
--- a NULL parameter, NULLIF(:anonymous, 0) here (prepared mode has no NULL).
+-- pgbench -M prepared. Variables come from pgbench -D. An anonymous read binds
+-- `false` as its liked_by_me column; it is written `false` here.
 -- Signed-in users 1..tokens own sessions 1..tokens (bench/run checks it).
 -- GET /posts, anonymous.
-SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count", "users"."name", ("likes"."user_id" IS NOT NULL) FROM (("posts" INNER JOIN "users" ON ("posts"."author_id" = "users"."id")) LEFT OUTER JOIN "likes" ON (("likes"."post_id" = "posts"."id") AND ("likes"."user_id" = NULLIF(:anonymous, 0)))) WHERE "posts"."published" ORDER BY "posts"."created_at" DESC, "posts"."id" DESC LIMIT 21;
+SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count", "users"."name", false FROM ("posts" INNER JOIN "users" ON ("posts"."author_id" = "users"."id")) WHERE "posts"."published" ORDER BY "posts"."created_at" DESC, "posts"."id" DESC LIMIT 21;

@@ -75,6 +75,18 @@ async fn insert_returns_the_view_with_author_and_find_reports_the_readers_like()
             .unwrap()
             .liked_by_me
     );
+    let page = PageRequest {
+        limit: PageLimit::new(10).unwrap(),
+        after: None,
+    };
+    for (viewer, liked) in [(Some(bob), true), (None, false)] {
+        let listed = f.posts.list(PostFilter::default(), viewer, page).await;
+        let items = listed.unwrap().items;
+        assert_eq!(
+            items.iter().map(|v| v.liked_by_me).collect::<Vec<_>>(),
+            [liked]
+        );
+    }
     assert!(
         f.posts
             .find(PostId::new(999_999), None)
@@ -236,4 +248,22 @@ async fn posts_sharing_a_timestamp_page_by_id_without_gaps_or_repeats() {
     }
     ids.reverse();
     assert_eq!(seen, ids, "newest id first, each exactly once");
+}
+
+/// The anonymous reader's statement joins no `likes`: a generic plan of the
+/// join with a NULL reader probes `likes` once per row. It must stay a
+/// statement diesel caches, or PostgreSQL plans every page again.
+#[test]
+fn an_anonymous_page_reads_no_likes_and_is_cached() {
+    use diesel::pg::Pg;
+    use diesel::query_builder::QueryFragment;
+
+    use super::*;
+
+    let query = anonymous_views!()
+        .filter(posts::published)
+        .into_boxed::<Pg>();
+    let sql = diesel::debug_query::<Pg, _>(&query).to_string();
+    assert!(!sql.contains("likes"), "{sql}");
+    assert!(QueryFragment::<Pg>::is_safe_to_cache_prepared(&query, &Pg).unwrap());
 }
