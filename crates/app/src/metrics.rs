@@ -2,6 +2,8 @@
 //! adapters record into, and the text `GET /metrics` answers.
 
 use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use infra::ReadRouter;
@@ -13,24 +15,41 @@ const LATENCY_BUCKETS: [f64; 14] = [
     0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0,
 ];
 
+/// How often histogram samples are drained into their buckets, as the
+/// exporter's own `install` does.
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
 /// Installs the process-wide metrics recorder, and returns what `GET /metrics`
 /// answers: the recorder's text, with the pools' gauges and the replicas'
 /// lag read just before.
 ///
-/// Errors: a recorder is already installed (this runs once per process).
+/// The recorder keeps every histogram sample until upkeep drains it into its
+/// buckets, and without a scrape nothing ran upkeep: the server grew by
+/// about 30 bytes a request, 60 MB in one benchmark run. A thread of its own
+/// runs it on a timer, since this runs before any async runtime exists.
+///
+/// Errors: a recorder is already installed (this runs once per process), or
+/// the upkeep thread cannot start.
 pub fn install(reads: &ReadRouter) -> anyhow::Result<api::MetricsText> {
-    let recorder = PrometheusBuilder::new()
+    let handle = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), &LATENCY_BUCKETS)
         .context("configuring metrics")?
-        .build_recorder();
-    let handle = recorder.handle();
-    metrics::set_global_recorder(recorder)
-        .map_err(|_| anyhow!("a metrics recorder was already installed"))?;
+        .install_recorder()
+        .map_err(|error| anyhow!("installing the metrics recorder: {error}"))?;
+    let upkeep = handle.clone();
+    thread::Builder::new()
+        .name("agora-metrics".to_owned())
+        .spawn(move || {
+            loop {
+                thread::sleep(UPKEEP_INTERVAL);
+                upkeep.run_upkeep();
+            }
+        })
+        .context("starting the metrics upkeep thread")?;
     let reads = reads.clone();
     Ok(api::MetricsText(Arc::new(move || {
         reads.record_metrics();
-        // Drains histogram samples into their buckets (the exporter's own
-        // HTTP listener would do it on a timer).
+        // Drains the samples since the last upkeep, so a scrape is current.
         handle.run_upkeep();
         handle.render()
     })))
