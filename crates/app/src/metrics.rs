@@ -25,7 +25,7 @@ const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 ///
 /// The recorder keeps every histogram sample until upkeep drains it into its
 /// buckets, and without a scrape nothing ran upkeep: the server grew by
-/// about 30 bytes a request, 60 MB in one benchmark run. A thread of its own
+/// about 18 bytes a request, 60 MB in one benchmark run. A thread of its own
 /// runs it on a timer, since this runs before any async runtime exists.
 ///
 /// Errors: a recorder is already installed (this runs once per process), or
