@@ -14,8 +14,8 @@ use crate::{
     client::TrustedProxies,
     handlers::{docs::ApiDocs, health::Readiness},
     middleware::{
-        BodyDeadline, body_deadline, catch_panic, cors, problem_fallback, record_metrics,
-        request_context,
+        BodyDeadline, Draining, body_deadline, catch_panic, close_when_draining, cors,
+        problem_fallback, record_metrics, request_context,
     },
     openapi::ApiDoc,
     rejections,
@@ -43,6 +43,7 @@ pub struct HttpApp {
     docs: Data<ApiDocs>,
     body_deadline: Data<BodyDeadline>,
     metrics: Option<Data<MetricsText>>,
+    draining: Data<Draining>,
     cors_origins: Arc<[String]>,
 }
 
@@ -62,6 +63,7 @@ impl HttpApp {
             docs: Data::new(ApiDocs::new(ApiDoc::openapi())),
             body_deadline: Data::new(BodyDeadline(settings.body_timeout)),
             metrics: settings.metrics.map(Data::new),
+            draining: Data::new(Draining::default()),
             cors_origins,
         })
     }
@@ -88,6 +90,7 @@ impl HttpApp {
             .app_data(self.readiness.clone())
             .app_data(self.docs.clone())
             .app_data(self.body_deadline.clone())
+            .app_data(self.draining.clone())
             .configure(|config| {
                 if let Some(metrics) = metrics {
                     config.app_data(metrics);
@@ -108,13 +111,16 @@ impl HttpApp {
             ))
             .wrap(from_fn(problem_fallback))
             .wrap(from_fn(record_metrics))
+            .wrap(from_fn(close_when_draining))
             .wrap(from_fn(request_context))
     }
 }
 
 /// Binds the application to `listener` with one worker per core. When
-/// `shutdown` resolves the server stops accepting, lets in-flight requests
-/// finish (up to actix's 30 second grace period), then resolves. The caller
+/// `shutdown` resolves the server drains for `settings.shutdown_drain`
+/// (readiness 503, every connection closed after its response; see
+/// `middleware/drain.rs`), then stops accepting, lets in-flight requests
+/// finish (up to actix's 30 second grace period), and resolves. The caller
 /// decides what stops it (the binary: SIGINT or SIGTERM), so both signals
 /// are graceful; actix's own handling would drop requests on SIGINT.
 ///
@@ -127,12 +133,25 @@ pub fn server(
 ) -> io::Result<Server> {
     let workers = settings.workers.max(1);
     let per_worker = (settings.max_connections / workers).max(1);
+    let drain = settings.shutdown_drain;
     let app = HttpApp::new(services, settings)
         .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
+    let draining = app.draining.get_ref().clone();
+    let drained = async move {
+        shutdown.await;
+        if !drain.is_zero() {
+            draining.start();
+            tracing::info!(
+                ?drain,
+                "draining: readiness answers 503 until the server stops accepting"
+            );
+            actix_web::rt::time::sleep(drain).await;
+        }
+    };
     Ok(HttpServer::new(move || app.build())
         .workers(workers)
         .max_connections(per_worker)
-        .shutdown_signal(shutdown)
+        .shutdown_signal(drained)
         .listen(listener)?
         .run())
 }

@@ -49,6 +49,8 @@ pub(crate) enum ApiError {
     NotReadyInTime(Duration),
     #[error("not ready: the storage check failed")]
     NotReady(#[source] DomainError),
+    #[error("not ready: the server is stopping")]
+    Draining,
 }
 
 impl ResponseError for ApiError {
@@ -80,7 +82,9 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::NotReadyInTime(_) | Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotReadyInTime(_) | Self::NotReady(_) | Self::Draining => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 

@@ -1,12 +1,13 @@
 //! Cross-cutting request handling, outermost first: request id, access log
 //! and the headers of every response; request metrics; problem+json for any
 //! error response;
-//! CORS; a 500 for a panic; the body deadline. On `/login` alone, OAuth2's
-//! error members on its refusals.
+//! CORS; a 500 for a panic; the body deadline; `Connection: close` while
+//! draining. On `/login` alone, OAuth2's error members on its refusals.
 
 mod body_deadline;
 mod catch_panic;
 mod cors;
+mod drain;
 mod metrics;
 mod problem_fallback;
 mod request_context;
@@ -15,6 +16,7 @@ mod token_endpoint;
 pub(crate) use body_deadline::{BodyDeadline, body_deadline};
 pub(crate) use catch_panic::catch_panic;
 pub(crate) use cors::cors;
+pub(crate) use drain::{Draining, close_when_draining};
 pub(crate) use metrics::record_metrics;
 pub(crate) use problem_fallback::problem_fallback;
 pub(crate) use request_context::request_context;

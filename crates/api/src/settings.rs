@@ -23,6 +23,11 @@ pub struct HttpSettings {
     pub max_connections: usize,
     /// Server workers (threads running the event loops); at least 1.
     pub workers: usize,
+    /// How long [`crate::server`] keeps serving once told to stop, with
+    /// readiness answering 503 and every connection closed after its
+    /// response, before it stops accepting: at least the time the balancer
+    /// takes to drop a node whose readiness fails. Zero: stop at once.
+    pub shutdown_drain: Duration,
     /// What `GET /metrics` answers; `None`: a 404 there.
     pub metrics: Option<MetricsText>,
 }
@@ -47,6 +52,7 @@ impl Default for HttpSettings {
             body_timeout: Duration::from_secs(10),
             max_connections: 25_000,
             workers: std::thread::available_parallelism().map_or(1, usize::from),
+            shutdown_drain: Duration::ZERO,
             metrics: None,
         }
     }

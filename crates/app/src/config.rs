@@ -54,6 +54,7 @@ pub struct Settings {
     pub port: u16,
     pub cors_allowed_origins: String,
     pub body_timeout_seconds: NonZeroU64,
+    pub shutdown_drain_seconds: u64,
     pub trusted_proxies: String,
     pub rust_log: String,
 }

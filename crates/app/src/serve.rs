@@ -17,6 +17,9 @@ use crate::{
     metrics, wiring,
 };
 
+/// A drain longer than this is a typo, not a balancer's detection time.
+const MAX_SHUTDOWN_DRAIN_SECONDS: u64 = 300;
+
 /// What serving needs, each part built by its own constructor from the settings.
 pub(crate) struct Parts {
     pub database: Option<DatabaseUrl>,
@@ -48,6 +51,9 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .map(api::parse_trusted_proxy)
         .collect();
     let body_timeout = Duration::from_secs(s.body_timeout_seconds.get());
+    let shutdown_drain = (s.shutdown_drain_seconds <= MAX_SHUTDOWN_DRAIN_SECONDS)
+        .then(|| Duration::from_secs(s.shutdown_drain_seconds))
+        .ok_or("expected whole seconds from 0 to 300, like 2");
     let listen = (s.host.clone(), s.port);
     let replica_max_lag = Duration::try_from_secs_f64(s.replica_max_lag)
         .ok()
@@ -72,6 +78,7 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .filter_map(|p| config.check("TRUSTED_PROXIES", p))
         .collect();
     let replica_max_lag = config.check("REPLICA_MAX_LAG", replica_max_lag);
+    let shutdown_drain = config.check("SHUTDOWN_DRAIN_SECONDS", shutdown_drain);
     let metrics_addr = match config.settings.metrics_addr.as_deref().map(str::parse) {
         Some(Err(_)) => {
             config.problem(
@@ -89,7 +96,8 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         );
     }
     config.finish()?;
-    let (Some(hasher), Some(tokens), Some(replica_max_lag)) = (hasher, tokens, replica_max_lag)
+    let (Some(hasher), Some(tokens), Some(replica_max_lag), Some(shutdown_drain)) =
+        (hasher, tokens, replica_max_lag, shutdown_drain)
     else {
         unreachable!("a part that failed recorded a problem")
     };
@@ -103,6 +111,7 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         http: api::HttpSettings {
             cors_allowed_origins,
             body_timeout,
+            shutdown_drain,
             trusted_proxies,
             ..api::HttpSettings::default()
         },

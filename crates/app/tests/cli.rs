@@ -309,6 +309,63 @@ async fn a_request_in_flight_when_sigint_arrives_still_completes() {
     assert_eq!(status.code(), Some(0));
 }
 
+/// Behind a balancer, SIGTERM must not close the port before the balancer
+/// has seen readiness fail: a request it sends in between would be cut off.
+#[tokio::test]
+async fn with_a_drain_sigterm_fails_readiness_and_keeps_serving_before_the_port_closes() {
+    let db = TestDatabase::new();
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let child = agora(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("JWT_SECRET", SECRET)
+        .env("PORT", port.to_string())
+        .env("SHUTDOWN_DRAIN_SECONDS", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while client
+        .get(format!("{base}/health/ready"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "agora did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = client.get(format!("{base}/posts")).send().await.unwrap();
+    assert_eq!(before.status(), reqwest::StatusCode::OK);
+    assert_eq!(before.headers().get("connection"), None, "kept alive");
+
+    let signalled = Instant::now();
+    let stopped = tokio::task::spawn_blocking(move || signal_and_wait(child, "-TERM"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let ready = client
+        .get(format!("{base}/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.headers()["connection"], "close");
+    // A new connection is still accepted and served, and told to close.
+    let posts = client.get(format!("{base}/posts")).send().await.unwrap();
+    assert_eq!(posts.status(), reqwest::StatusCode::OK);
+    assert_eq!(posts.headers()["connection"], "close");
+
+    let status = stopped.await.unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        signalled.elapsed() >= Duration::from_secs(2),
+        "stopped {:?} after SIGTERM, inside its 2 s drain",
+        signalled.elapsed()
+    );
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}
+
 #[tokio::test]
 async fn two_instances_on_one_database_share_the_login_limits() {
     let db = TestDatabase::new();

@@ -8,7 +8,7 @@ use domain::HealthCheck;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{error::ApiError, openapi::responses::Unavailable};
+use crate::{error::ApiError, middleware::Draining, openapi::responses::Unavailable};
 
 /// A probe's answer when all is well.
 #[derive(Serialize, ToSchema)]
@@ -49,7 +49,8 @@ pub(crate) async fn live() -> Json<Health> {
 
 /// Readiness
 ///
-/// Ready to serve requests: the database answered within a second.
+/// Ready to serve requests: the database answered within a second, and the
+/// server is not draining before a stop.
 #[utoipa::path(
     get,
     path = "/health/ready",
@@ -60,7 +61,13 @@ pub(crate) async fn live() -> Json<Health> {
         (status = 503, response = Unavailable),
     ),
 )]
-pub(crate) async fn ready(readiness: Data<Readiness>) -> Result<Json<Health>, ApiError> {
+pub(crate) async fn ready(
+    readiness: Data<Readiness>,
+    draining: Data<Draining>,
+) -> Result<Json<Health>, ApiError> {
+    if draining.is_on() {
+        return Err(ApiError::Draining);
+    }
     match timeout(readiness.timeout, readiness.check.check()).await {
         Ok(Ok(())) => Ok(Json(HEALTHY)),
         Ok(Err(error)) => Err(ApiError::NotReady(error)),

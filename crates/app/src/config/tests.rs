@@ -71,7 +71,7 @@ fn defaults_apply_with_no_configuration_at_all() {
 fn the_defaults_are_env_example_which_names_every_key() {
     let lines: Vec<_> = dotenvy::from_read_iter(super::sources::DEFAULTS.as_bytes()).collect();
     let defaults: Vec<_> = lines.into_iter().map(Result::unwrap).collect();
-    assert_eq!(defaults.len(), 14, "{defaults:?}");
+    assert_eq!(defaults.len(), 15, "{defaults:?}");
     for key in super::sources::known_keys() {
         let key = key.to_ascii_uppercase();
         let named = super::sources::DEFAULTS.contains(&format!("{key}="));
@@ -515,6 +515,32 @@ fn replicas_are_a_list_of_urls_and_their_allowed_lag_a_number_of_seconds() {
         );
         assert!(lines[1].starts_with("REPLICA_MAX_LAG "), "{lines:?}");
         assert!(!lines.join("\n").contains("s3cret"), "{lines:?}");
+    });
+}
+
+#[test]
+fn the_shutdown_drain_is_whole_seconds_up_to_five_minutes() {
+    jailed(|jail| {
+        let drain = || {
+            crate::serve::parts(&mut load())
+                .unwrap()
+                .http
+                .shutdown_drain
+        };
+        assert_eq!(drain(), Duration::ZERO, "no drain by default");
+        jail.set_env("SHUTDOWN_DRAIN_SECONDS", "300");
+        assert_eq!(drain(), Duration::from_secs(300));
+        for wrong in ["301", "-1", "1.5", "soon"] {
+            jail.set_env("SHUTDOWN_DRAIN_SECONDS", wrong);
+            let lines = problems();
+            assert_eq!(lines.len(), 1, "{wrong}: {lines:?}");
+            assert!(
+                lines[0].starts_with(
+                    "SHUTDOWN_DRAIN_SECONDS (from environment variable SHUTDOWN_DRAIN_SECONDS): "
+                ),
+                "{wrong}: {lines:?}"
+            );
+        }
     });
 }
 
