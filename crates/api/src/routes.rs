@@ -16,6 +16,35 @@ use crate::{
 pub(crate) fn routes(config: &mut ServiceConfig) {
     use Method as M;
     config
+        // Posts first: actix tries resources in order, and each dynamic one
+        // it passes costs a regex run, a few percent of a cheap read.
+        .service(resource(
+            "/posts",
+            [
+                (M::GET, web::to(posts::list)),
+                (M::POST, web::to(posts::create)),
+            ],
+        ))
+        .service(resource(
+            "/posts/{id}",
+            [
+                (M::GET, web::to(posts::get)),
+                (M::PUT, web::to(posts::replace)),
+                (M::PATCH, web::to(posts::patch)),
+                (M::DELETE, web::to(posts::delete)),
+            ],
+        ))
+        .service(resource(
+            "/posts/{id}/like",
+            [
+                (M::PUT, web::to(likes::like)),
+                (M::DELETE, web::to(likes::unlike)),
+            ],
+        ))
+        .service(resource(
+            "/posts/{id}/likes",
+            [(M::GET, web::to(likes::likers))],
+        ))
         .service(resource("/users", [(M::POST, web::to(users::register))]))
         .service(
             resource("/login", [(M::POST, web::to(login::login))])
@@ -46,33 +75,6 @@ pub(crate) fn routes(config: &mut ServiceConfig) {
         .service(resource(
             "/users/{id}/posts",
             [(M::GET, web::to(users::posts))],
-        ))
-        .service(resource(
-            "/posts",
-            [
-                (M::GET, web::to(posts::list)),
-                (M::POST, web::to(posts::create)),
-            ],
-        ))
-        .service(resource(
-            "/posts/{id}",
-            [
-                (M::GET, web::to(posts::get)),
-                (M::PUT, web::to(posts::replace)),
-                (M::PATCH, web::to(posts::patch)),
-                (M::DELETE, web::to(posts::delete)),
-            ],
-        ))
-        .service(resource(
-            "/posts/{id}/like",
-            [
-                (M::PUT, web::to(likes::like)),
-                (M::DELETE, web::to(likes::unlike)),
-            ],
-        ))
-        .service(resource(
-            "/posts/{id}/likes",
-            [(M::GET, web::to(likes::likers))],
         ))
         .service(resource("/health/live", [(M::GET, web::to(health::live))]))
         .service(resource("/metrics", [(M::GET, web::to(metrics::metrics))]))
