@@ -104,8 +104,8 @@ impl From<PostView> for PostBody {
         let post = view.post;
         Self {
             id: post.id.get(),
-            title: post.title.as_str().to_owned(),
-            content: post.content.as_str().to_owned(),
+            title: post.title.into(),
+            content: post.content.into(),
             published: post.published,
             created_at: rfc3339(post.created_at),
             updated_at: rfc3339(post.updated_at),
@@ -130,7 +130,7 @@ impl From<Author> for AuthorBody {
     fn from(author: Author) -> Self {
         Self {
             id: author.id.get(),
-            name: author.name.as_str().to_owned(),
+            name: author.name.into(),
         }
     }
 }

@@ -69,7 +69,7 @@ impl From<User> for AccountBody {
     fn from(user: User) -> Self {
         Self {
             id: user.id.get(),
-            name: user.name.as_str().to_owned(),
+            name: user.name.into(),
             email: user.email.as_str().to_owned(),
             created_at: rfc3339(user.created_at),
         }
@@ -95,7 +95,7 @@ impl From<UserProfile> for ProfileBody {
     fn from(profile: UserProfile) -> Self {
         Self {
             id: profile.id.get(),
-            name: profile.name.as_str().to_owned(),
+            name: profile.name.into(),
             created_at: rfc3339(profile.created_at),
             post_count: profile.post_count,
         }

@@ -93,7 +93,8 @@ impl UserName {
     /// The longest name accepted, in characters (not bytes), counted before trimming.
     pub const MAX_CHARS: usize = 50;
 
-    /// Trims `raw` and normalises it to NFC, then checks it.
+    /// Trims `raw` and normalises it to NFC, then checks it. An owned `raw`
+    /// already trimmed and normal is kept, not copied.
     ///
     /// # Errors
     /// [`InvalidValue`] when it is longer than [`UserName::MAX_CHARS`] as
@@ -101,13 +102,20 @@ impl UserName {
     /// format character (zero-width space or joiner, byte-order mark, bidi
     /// override or isolate, tag), or a character that renders blank (such as
     /// the Hangul filler U+3164), or has no visible character at all.
-    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        display_line(raw, Self::MAX_CHARS).map(Self)
+    pub fn parse(raw: impl Into<String>) -> Result<Self, InvalidValue> {
+        display_line(raw.into(), Self::MAX_CHARS).map(Self)
     }
 
     /// The trimmed name.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// The name, for an adapter that no longer needs the value: moved, not copied.
+impl From<UserName> for String {
+    fn from(name: UserName) -> Self {
+        name.0
     }
 }
 
@@ -317,10 +325,10 @@ mod tests {
     fn name_is_trimmed_and_bounded_in_characters_not_bytes() {
         assert_eq!(UserName::parse("  Ada ").unwrap().as_str(), "Ada");
         assert!(UserName::parse("   ").is_err());
-        assert!(UserName::parse(&"é".repeat(50)).is_ok());
-        assert!(UserName::parse(&"é".repeat(51)).is_err());
+        assert!(UserName::parse("é".repeat(50)).is_ok());
+        assert!(UserName::parse("é".repeat(51)).is_err());
         // The limit holds as sent: padding counts.
-        assert!(UserName::parse(&format!(" {} ", "a".repeat(49))).is_err());
+        assert!(UserName::parse(format!(" {} ", "a".repeat(49))).is_err());
         assert!(UserName::parse("Ada\0").is_err());
         assert!(UserName::parse("Ada\nLovelace").is_err());
     }

@@ -14,7 +14,8 @@ impl PostTitle {
     /// The longest title accepted, in characters (not bytes), counted before trimming.
     pub const MAX_CHARS: usize = 200;
 
-    /// Trims `raw` and normalises it to NFC, then checks it.
+    /// Trims `raw` and normalises it to NFC, then checks it. An owned `raw`
+    /// already trimmed and normal is kept, not copied.
     ///
     /// # Errors
     /// [`InvalidValue`] when it is longer than [`PostTitle::MAX_CHARS`] as
@@ -22,8 +23,8 @@ impl PostTitle {
     /// format character (zero-width space or joiner, byte-order mark, bidi
     /// override or isolate, tag), or a character that renders blank (such as
     /// the Hangul filler U+3164), or has no visible character at all.
-    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        display_line(raw, Self::MAX_CHARS).map(Self)
+    pub fn parse(raw: impl Into<String>) -> Result<Self, InvalidValue> {
+        display_line(raw.into(), Self::MAX_CHARS).map(Self)
     }
 
     /// The trimmed title.
@@ -40,21 +41,37 @@ impl PostContent {
     /// The longest body accepted, in characters (not bytes).
     pub const MAX_CHARS: usize = 10_000;
 
-    /// Keeps `raw` exactly, surrounding whitespace included.
+    /// Keeps `raw` exactly, surrounding whitespace included; an owned `raw`
+    /// is kept, not copied.
     /// Errors: [`InvalidValue`] when it is blank, longer than
     /// [`PostContent::MAX_CHARS`], or contains NUL or a control character
     /// other than `\n`, `\r` and `\t`.
-    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+    pub fn parse(raw: impl Into<String>) -> Result<Self, InvalidValue> {
+        let raw = raw.into();
         if raw.trim().is_empty() {
             return Err(InvalidValue::new("must not be empty"));
         }
-        check_text(raw, 1, Self::MAX_CHARS, true)?;
-        Ok(Self(raw.to_owned()))
+        check_text(&raw, 1, Self::MAX_CHARS, true)?;
+        Ok(Self(raw))
     }
 
     /// The body exactly as written.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// The title, for an adapter that no longer needs the value: moved, not copied.
+impl From<PostTitle> for String {
+    fn from(title: PostTitle) -> Self {
+        title.0
+    }
+}
+
+/// The body, for an adapter that no longer needs the value: moved, not copied.
+impl From<PostContent> for String {
+    fn from(content: PostContent) -> Self {
+        content.0
     }
 }
 
@@ -152,6 +169,33 @@ impl Post {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every post read back is parsed again: an owned text already in its
+    /// stored form must move through, not be copied.
+    #[test]
+    fn owned_text_in_its_stored_form_is_kept_not_copied() {
+        let title = String::from("Hello, Agora");
+        let at = title.as_ptr();
+        let kept = String::from(PostTitle::parse(title).unwrap());
+        assert_eq!(kept.as_ptr(), at);
+        let content = String::from("  kept exactly, spaces too  ");
+        let at = content.as_ptr();
+        let kept = String::from(PostContent::parse(content).unwrap());
+        assert_eq!(kept.as_ptr(), at);
+        let name = String::from("Ada Lovelace");
+        let at = name.as_ptr();
+        let kept = String::from(UserName::parse(name).unwrap());
+        assert_eq!(kept.as_ptr(), at);
+        // Text to trim or normalise still is.
+        assert_eq!(
+            String::from(PostTitle::parse(String::from(" Hi ")).unwrap()),
+            "Hi"
+        );
+        assert_eq!(
+            String::from(PostTitle::parse(String::from("Cafe\u{301}")).unwrap()),
+            "Caf\u{e9}"
+        );
+    }
 
     #[test]
     fn titles_are_nfc() {

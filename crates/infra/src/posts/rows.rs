@@ -30,9 +30,8 @@ impl TryFrom<PostRow> for Post {
         Ok(Post {
             id: PostId::new(row.id),
             author_id: UserId::new(row.author_id),
-            title: PostTitle::parse(&row.title)
-                .map_err(CorruptRow::of("posts", row.id, "title"))?,
-            content: PostContent::parse(&row.content)
+            title: PostTitle::parse(row.title).map_err(CorruptRow::of("posts", row.id, "title"))?,
+            content: PostContent::parse(row.content)
                 .map_err(CorruptRow::of("posts", row.id, "content"))?,
             published: row.published,
             created_at: row.created_at.into(),
@@ -47,7 +46,7 @@ pub(super) type ViewRow = (PostRow, String, bool);
 
 pub(super) fn into_view((row, author_name, liked_by_me): ViewRow) -> Result<PostView, DomainError> {
     let post = Post::try_from(row)?;
-    let name = UserName::parse(&author_name).map_err(CorruptRow::of(
+    let name = UserName::parse(author_name).map_err(CorruptRow::of(
         "users",
         post.author_id.get(),
         "name",

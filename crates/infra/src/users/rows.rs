@@ -27,7 +27,7 @@ impl TryFrom<UserRow> for User {
     fn try_from(row: UserRow) -> Result<Self, DomainError> {
         Ok(User {
             id: UserId::new(row.id),
-            name: UserName::parse(&row.name).map_err(CorruptRow::of("users", row.id, "name"))?,
+            name: UserName::parse(row.name).map_err(CorruptRow::of("users", row.id, "name"))?,
             email: Email::parse(&row.email).map_err(CorruptRow::of("users", row.id, "email"))?,
             password_hash: PasswordHash::new(row.password_hash),
             created_at: row.created_at.into(),
@@ -47,7 +47,7 @@ impl ProfileRow {
     pub(super) fn into_profile(self, post_count: i64) -> Result<UserProfile, DomainError> {
         Ok(UserProfile {
             id: UserId::new(self.id),
-            name: UserName::parse(&self.name).map_err(CorruptRow::of("users", self.id, "name"))?,
+            name: UserName::parse(self.name).map_err(CorruptRow::of("users", self.id, "name"))?,
             created_at: self.created_at.into(),
             post_count,
         })

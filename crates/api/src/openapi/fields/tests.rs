@@ -63,12 +63,12 @@ fn the_one_line_pattern_agrees_with_names_and_titles() {
     for sample in SAMPLES {
         assert_eq!(
             matches(&pattern, sample),
-            UserName::parse(sample).is_ok(),
+            UserName::parse(*sample).is_ok(),
             "name {sample:?}"
         );
         assert_eq!(
             matches(&pattern, sample),
-            PostTitle::parse(sample).is_ok(),
+            PostTitle::parse(*sample).is_ok(),
             "title {sample:?}"
         );
     }
@@ -80,7 +80,7 @@ fn the_multi_line_pattern_agrees_with_post_content() {
     for sample in SAMPLES {
         assert_eq!(
             matches(&pattern, sample),
-            PostContent::parse(sample).is_ok(),
+            PostContent::parse(*sample).is_ok(),
             "content {sample:?}"
         );
     }
