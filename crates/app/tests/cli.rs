@@ -194,13 +194,16 @@ fn an_unreachable_database_is_one_line_naming_it() {
     );
 }
 
-fn serve(db: &TestDatabase, port: u16) -> Child {
+/// `agora serve` on `db` at `port` (bcrypt cost 4 unless `env` says
+/// otherwise), once it listens.
+fn serve(db: &TestDatabase, port: u16, env: &[(&str, &str)]) -> Child {
     let dir = tempfile::tempdir().unwrap();
     let child = agora(dir.path())
         .env("DATABASE_URL", db.url())
         .env("JWT_SECRET", SECRET)
         .env("PORT", port.to_string())
         .env("BCRYPT_COST", "4")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -237,7 +240,7 @@ fn sigterm_and_sigint_stop_the_server_with_exit_code_zero() {
     let db = TestDatabase::new();
     for signal in ["-TERM", "-INT"] {
         let port = free_port();
-        let child = serve(&db, port);
+        let child = serve(&db, port, &[]);
         let status = signal_and_wait(child, signal);
         assert_eq!(status.code(), Some(0), "after {signal}");
         assert!(
@@ -251,29 +254,10 @@ fn sigterm_and_sigint_stop_the_server_with_exit_code_zero() {
 async fn a_request_in_flight_when_sigint_arrives_still_completes() {
     let db = TestDatabase::new();
     let port = free_port();
-    let dir = tempfile::tempdir().unwrap();
     // Cost 14 makes a login take about a second: long enough to interrupt.
-    let child = agora(dir.path())
-        .env("DATABASE_URL", db.url())
-        .env("JWT_SECRET", SECRET)
-        .env("PORT", port.to_string())
-        .env("BCRYPT_COST", "14")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = serve(&db, port, &[("BCRYPT_COST", "14")]);
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client
-        .get(format!("{base}/health/live"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "agora did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let user =
         serde_json::json!({"name": "Ada", "email": "ada@example.com", "password": "correct horse"});
     let created = client
@@ -315,28 +299,9 @@ async fn a_request_in_flight_when_sigint_arrives_still_completes() {
 async fn with_a_drain_sigterm_fails_readiness_and_keeps_serving_before_the_port_closes() {
     let db = TestDatabase::new();
     let port = free_port();
-    let dir = tempfile::tempdir().unwrap();
-    let child = agora(dir.path())
-        .env("DATABASE_URL", db.url())
-        .env("JWT_SECRET", SECRET)
-        .env("PORT", port.to_string())
-        .env("SHUTDOWN_DRAIN_SECONDS", "2")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = serve(&db, port, &[("SHUTDOWN_DRAIN_SECONDS", "2")]);
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client
-        .get(format!("{base}/health/ready"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "agora did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let before = client.get(format!("{base}/posts")).send().await.unwrap();
     assert_eq!(before.status(), reqwest::StatusCode::OK);
     assert_eq!(before.headers().get("connection"), None, "kept alive");
@@ -370,7 +335,7 @@ async fn with_a_drain_sigterm_fails_readiness_and_keeps_serving_before_the_port_
 async fn two_instances_on_one_database_share_the_login_limits() {
     let db = TestDatabase::new();
     let ports = [free_port(), free_port()];
-    let instances: Vec<Child> = ports.iter().map(|port| serve(&db, *port)).collect();
+    let instances: Vec<Child> = ports.iter().map(|port| serve(&db, *port, &[])).collect();
     let client = reqwest::Client::new();
     let guess = |port: u16| {
         client
