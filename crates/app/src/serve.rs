@@ -53,7 +53,9 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
     let body_timeout = Duration::from_secs(s.body_timeout_seconds.get());
     let shutdown_drain = (s.shutdown_drain_seconds <= MAX_SHUTDOWN_DRAIN_SECONDS)
         .then(|| Duration::from_secs(s.shutdown_drain_seconds))
-        .ok_or("expected whole seconds from 0 to 300, like 2");
+        .ok_or_else(|| {
+            format!("expected whole seconds from 0 to {MAX_SHUTDOWN_DRAIN_SECONDS}, like 2")
+        });
     let listen = (s.host.clone(), s.port);
     let replica_max_lag = Duration::try_from_secs_f64(s.replica_max_lag)
         .ok()
