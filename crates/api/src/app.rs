@@ -14,8 +14,8 @@ use crate::{
     client::TrustedProxies,
     handlers::{docs::ApiDocs, health::Readiness},
     middleware::{
-        BodyDeadline, Draining, body_deadline, catch_panic, close_when_draining, cors,
-        problem_fallback, record_metrics, request_context,
+        BodyDeadline, Draining, body_deadline, catch_panic, cors, problem_fallback, record_metrics,
+        request_context,
     },
     openapi::ApiDoc,
     rejections,
@@ -111,7 +111,6 @@ impl HttpApp {
             ))
             .wrap(from_fn(problem_fallback))
             .wrap(from_fn(record_metrics))
-            .wrap(from_fn(close_when_draining))
             .wrap(from_fn(request_context))
     }
 }

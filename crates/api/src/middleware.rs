@@ -1,8 +1,8 @@
 //! Cross-cutting request handling, outermost first: request id, access log
-//! and the headers of every response; request metrics; problem+json for any
-//! error response;
-//! CORS; a 500 for a panic; the body deadline; `Connection: close` while
-//! draining. On `/login` alone, OAuth2's error members on its refusals.
+//! and the headers of every response (`Connection: close` too, while
+//! draining); request metrics; problem+json for any error response;
+//! CORS; a 500 for a panic; the body deadline. On `/login` alone, OAuth2's
+//! error members on its refusals.
 
 mod body_deadline;
 mod catch_panic;
@@ -16,7 +16,7 @@ mod token_endpoint;
 pub(crate) use body_deadline::{BodyDeadline, body_deadline};
 pub(crate) use catch_panic::catch_panic;
 pub(crate) use cors::cors;
-pub(crate) use drain::{Draining, close_when_draining};
+pub(crate) use drain::Draining;
 pub(crate) use metrics::record_metrics;
 pub(crate) use problem_fallback::problem_fallback;
 pub(crate) use request_context::request_context;

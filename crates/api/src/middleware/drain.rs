@@ -4,22 +4,14 @@
 //! safely retry a `POST` that may have run. So for a configured while
 //! (`HttpSettings::shutdown_drain`) the server keeps serving, readiness
 //! answers 503 so the balancer's check takes the node out, and every
-//! response closes its connection so no balancer reuses one. Only then does
+//! response closes its connection so no balancer reuses one (`request_context`
+//! marks them, beside the headers every response carries). Only then does
 //! the server stop accepting. actix has no such phase (its graceful stop
 //! closes the listener at once), hence this flag.
 
 use std::sync::{
     Arc,
     atomic::{AtomicBool, Ordering},
-};
-
-use actix_web::{
-    Error,
-    body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
-    http::ConnectionType,
-    middleware::Next,
-    web::Data,
 };
 
 /// Whether the server is draining; shared by every worker of one server.
@@ -33,36 +25,5 @@ impl Draining {
 
     pub(crate) fn is_on(&self) -> bool {
         self.0.load(Ordering::Relaxed)
-    }
-}
-
-/// While draining, answers every request with `Connection: close`, errors
-/// included, so the peer opens its next connection elsewhere.
-pub(crate) async fn close_when_draining(
-    request: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let draining = request.app_data::<Data<Draining>>().cloned();
-    let closing = move || draining.as_ref().is_some_and(|d| d.is_on());
-    match next.call(request).await {
-        Ok(mut response) => {
-            if closing() {
-                let head = response.response_mut().head_mut();
-                head.set_connection_type(ConnectionType::Close);
-            }
-            Ok(response)
-        }
-        // The request is gone with the error; the response is built later.
-        Err(mut error) => {
-            if closing() {
-                error.add_response_mapper(|mut response| {
-                    response
-                        .head_mut()
-                        .set_connection_type(ConnectionType::Close);
-                    response
-                });
-            }
-            Err(error)
-        }
     }
 }

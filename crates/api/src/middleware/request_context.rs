@@ -1,5 +1,5 @@
-//! Every request's id, span and access-log line, and the headers every
-//! response carries.
+//! Every request's id, span and access-log line, and what every response
+//! carries: its headers, and `Connection: close` while the server drains.
 //!
 //! Hand-written rather than tracing-actix-web's `TracingLogger`: its request
 //! id is always a fresh UUID (a client's sane `X-Request-Id` cannot be kept)
@@ -13,14 +13,21 @@ use std::time::Instant;
 use actix_web::{
     Error,
     body::{BoxBody, MessageBody},
-    dev::{ServiceRequest, ServiceResponse},
-    http::header::{
-        AUTHORIZATION, CACHE_CONTROL, HeaderMap, HeaderName, HeaderValue, X_CONTENT_TYPE_OPTIONS,
+    dev::{ResponseHead, ServiceRequest, ServiceResponse},
+    http::{
+        ConnectionType,
+        header::{
+            AUTHORIZATION, CACHE_CONTROL, HeaderMap, HeaderName, HeaderValue,
+            X_CONTENT_TYPE_OPTIONS,
+        },
     },
     middleware::Next,
+    web::Data,
 };
 use tracing::Instrument;
 use uuid::Uuid;
+
+use super::Draining;
 
 pub(crate) const X_REQUEST_ID: &str = "x-request-id";
 
@@ -38,6 +45,7 @@ pub(crate) async fn request_context(
     let started = Instant::now();
     let id = request_id(request.headers());
     let credentials = request.headers().contains_key(AUTHORIZATION);
+    let draining = request.app_data::<Data<Draining>>().cloned();
     let method = request.method().clone();
     let path = request.path().to_owned();
     let span = tracing::info_span!("request", request_id = %as_text(&id));
@@ -51,17 +59,19 @@ pub(crate) async fn request_context(
         request_id = %as_text(&id),
         "request"
     );
+    // Read as the answer leaves: a request that began before the drain ends in it.
+    let closing = draining.is_some_and(|d| d.is_on());
     match result {
         Ok(response) => {
             let mut response = response.map_into_boxed_body();
-            decorate(response.headers_mut(), id, credentials);
+            decorate(response.response_mut().head_mut(), id, credentials, closing);
             Ok(response)
         }
         // The request is gone with the error, so the headers wait for
         // actix to build the response.
         Err(mut error) => {
             error.add_response_mapper(move |mut response| {
-                decorate(response.headers_mut(), id.clone(), credentials);
+                decorate(response.head_mut(), id.clone(), credentials, closing);
                 response
             });
             Err(error)
@@ -70,14 +80,19 @@ pub(crate) async fn request_context(
 }
 
 /// What every response carries: its request id; `nosniff`, so a browser
-/// never runs a JSON body as something else; and, when the request carried
+/// never runs a JSON body as something else; when the request carried
 /// credentials, `no-store`, so no cache keeps an answer meant for one person
-/// (an email, drafts, `liked_by_me`).
-fn decorate(headers: &mut HeaderMap, id: HeaderValue, credentials: bool) {
+/// (an email, drafts, `liked_by_me`); and while the server drains
+/// (`drain.rs`), `Connection: close`, so the peer goes elsewhere next.
+fn decorate(head: &mut ResponseHead, id: HeaderValue, credentials: bool, closing: bool) {
+    let headers = &mut head.headers;
     headers.insert(HeaderName::from_static(X_REQUEST_ID), id);
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if credentials {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if closing {
+        head.set_connection_type(ConnectionType::Close);
     }
 }
 
