@@ -147,12 +147,6 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
     // that exits while libpq is mid-connect can trip an assertion in the
     // Kerberos library libpq loads, a second, confusing line of output.
     let pool_size = settings.database_pool_size.get();
-    // Every blocking call holds a connection of one of the pools or hashes a
-    // password (as many at once as the hasher allows): more threads would
-    // only wait.
-    let connections = pool_size as usize * (1 + parts.replicas.len());
-    blocking::size_pool(connections + parts.hasher.concurrent_hashes())
-        .context("sizing the blocking pool")?;
     let timeout = Duration::from_secs(settings.database_timeout_seconds.get());
     let pool = PoolSettings {
         prepared_statements: settings.database_prepared_statements,

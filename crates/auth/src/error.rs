@@ -21,4 +21,6 @@ pub enum AuthError {
     InvalidIssuer,
     #[error("could not compute the dummy password hash")]
     DummyHash(#[source] bcrypt::BcryptError),
+    #[error("could not start the hashing threads: {0}")]
+    Threads(std::io::Error),
 }

@@ -1,9 +1,6 @@
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use async_trait::async_trait;
+use blocking::Workers;
 use domain::{DomainError, Password, PasswordHash, PasswordHasher};
-use tokio::sync::Semaphore;
 
 use crate::AuthError;
 
@@ -17,8 +14,8 @@ const TIMING_STAND_IN: &str = "agora: candidate too long for bcrypt";
 
 /// [`PasswordHasher`] with bcrypt, never truncating: a password bcrypt would
 /// cut is refused when hashing and never matches when verifying. The hashing
-/// itself runs on tokio's blocking pool, so callers must be inside a tokio
-/// runtime (actix-web's is one).
+/// itself runs on threads of the hasher's own, one per core, never on the
+/// caller's async thread.
 ///
 /// At most one hash per core runs at once; more wait their turn without a
 /// thread. bcrypt is pure CPU, so more at once finish no sooner, and each
@@ -29,17 +26,8 @@ const TIMING_STAND_IN: &str = "agora: candidate too long for bcrypt";
 pub struct BcryptHasher {
     cost: u32,
     dummy: PasswordHash,
-    cores: Arc<Cores>,
-}
-
-/// The turns at the cores, and the most ever taken at once.
-#[derive(Debug)]
-struct Cores {
-    /// How many hashes may run at once: one per core.
-    limit: usize,
-    turns: Arc<Semaphore>,
-    running: AtomicUsize,
-    busiest: AtomicUsize,
+    /// One per core.
+    cores: Workers,
 }
 
 impl BcryptHasher {
@@ -65,12 +53,7 @@ impl BcryptHasher {
         Ok(Self {
             cost,
             dummy: PasswordHash::new(dummy),
-            cores: Arc::new(Cores {
-                limit: parallelism,
-                turns: Arc::new(Semaphore::new(parallelism)),
-                running: AtomicUsize::new(0),
-                busiest: AtomicUsize::new(0),
-            }),
+            cores: Workers::start("agora-bcrypt", parallelism).map_err(AuthError::Threads)?,
         })
     }
 
@@ -78,46 +61,21 @@ impl BcryptHasher {
         self.cost
     }
 
-    /// How many hashes may run at once (one per core): the blocking threads
-    /// this hasher can occupy.
-    pub fn concurrent_hashes(&self) -> usize {
-        self.cores.limit
-    }
-
     /// The most hashes that ever ran at once: never more than the cores.
     pub fn busiest(&self) -> usize {
-        self.cores.busiest.load(Ordering::Relaxed)
+        self.cores.busiest()
     }
 
     /// bcrypt takes hundreds of milliseconds at production costs: on an
     /// async worker it would stall every other request that worker serves.
-    /// So it runs on the blocking pool, once a core is free.
+    /// A caller that stops waiting does not free its core early: a hash
+    /// started runs to its end.
     async fn on_a_core<T, F>(&self, work: F) -> Result<T, DomainError>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        // Never closed, so acquiring cannot fail. The turn goes with the
-        // work: a caller that stops waiting does not free its core early.
-        let turn = self
-            .cores
-            .turns
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(DomainError::unexpected)?;
-        let cores = self.cores.clone();
-        // In the caller's span, like every blocking call of the adapters.
-        blocking::run(move || {
-            let running = cores.running.fetch_add(1, Ordering::Relaxed) + 1;
-            cores.busiest.fetch_max(running, Ordering::Relaxed);
-            let result = work();
-            cores.running.fetch_sub(1, Ordering::Relaxed);
-            drop(turn);
-            result
-        })
-        .await
-        .map_err(DomainError::unexpected)
+        self.cores.run(work).await.map_err(DomainError::unexpected)
     }
 }
 

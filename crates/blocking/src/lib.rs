@@ -1,69 +1,198 @@
 //! The one way the adapters run blocking work (diesel in `agora-infra`,
-//! bcrypt in `agora-auth`): on one blocking pool for the whole process, never
-//! on an async worker, and inside the caller's tracing span, so that a log
-//! line written by the work still carries the request's id.
+//! bcrypt in `agora-auth`): on [`Workers`], a fixed set of threads of their
+//! own fed by one queue, never on an async worker, and inside the caller's
+//! tracing span, so that a log line written by the work still carries the
+//! request's id.
 //!
 //! Its own crate because the two adapters may not depend on each other and
-//! the domain knows no runtime. Hand-written because it is one call:
-//! `tracing::Instrument` only wraps futures, and `spawn_blocking` runs a
-//! closure on another thread, where the caller's span is not current.
+//! the domain knows no runtime.
 //!
-//! One pool, not tokio's own per runtime: actix-web runs a runtime per
-//! worker, and each grew a blocking pool of its own, so the threads were the
-//! workers times the pool (46 blocking threads at 1,024 connections with a
-//! database pool of 16 on 2 workers). Here they are at most
-//! [`size_pool`]'s bound, whatever the number of runtimes.
+//! Why not tokio's `spawn_blocking`, which this replaced: its pool parks a
+//! thread after every job, and in front of it a semaphore held requests to
+//! the number of connections. Every request then cost three wake-ups across
+//! threads (a permit freed, a parked thread woken, the result back), and the
+//! kernel's task switching took a third of the server's samples under load
+//! (docs/performance.md, finding 13). Here a thread that finishes takes the
+//! next queued job without sleeping, and the queue is the only wait. No crate
+//! offers such a pool with the two things the adapters need: a job that no
+//! thread took before its deadline, or whose caller left, never starts (so a
+//! 503 means nothing ran), and the counts for the pool's gauges. The queue is
+//! crossbeam's; only that bookkeeping is written here.
 
 use std::io;
-use std::sync::OnceLock;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::time::Instant;
 
-use tokio::runtime::{Builder, Runtime};
-use tokio::task::JoinError;
+use crossbeam_channel::Sender;
+use tokio::sync::oneshot;
 
-/// A runtime only for its blocking pool: nothing is ever spawned on it as a
-/// task, so it needs no driver and is never run.
-static POOL: OnceLock<Runtime> = OnceLock::new();
-
-/// tokio's own default bound, for a process that never calls [`size_pool`]
-/// (tests, tools).
-const DEFAULT_THREADS: usize = 512;
-
-/// Bounds the blocking pool at `threads` threads; call it once at start,
-/// before the first [`run`]. Work beyond the bound waits for a thread.
-///
-/// # Errors
-/// When the pool exists already (sized before, or a `run` came first), or the
-/// operating system refuses the runtime.
-pub fn size_pool(threads: usize) -> io::Result<()> {
-    let runtime = build(threads)?;
-    POOL.set(runtime)
-        .map_err(|_| io::Error::other("the blocking pool is in use already: size it first"))
+/// Why blocking work did not give its result.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkError {
+    #[error("no thread was free before the deadline; the work did not start")]
+    Late,
+    #[error("the blocking work panicked")]
+    Panicked,
+    #[error("the blocking threads have stopped")]
+    Stopped,
 }
 
-fn build(threads: usize) -> io::Result<Runtime> {
-    Builder::new_current_thread()
-        .max_blocking_threads(threads.max(1))
-        .thread_name("agora-blocking")
-        .build()
+/// A fixed number of threads taking jobs from one queue, first come first
+/// served. Cloning shares them; they end when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub struct Workers {
+    jobs: Sender<Job>,
+    counts: Arc<Counts>,
 }
 
-/// Runs `work` on the blocking pool inside the current span and waits for it.
-///
-/// # Errors
-/// [`JoinError`] when `work` panicked.
-pub async fn run<T, F>(work: F) -> Result<T, JoinError>
-where
-    F: FnOnce() -> T + Send + 'static,
-    T: Send + 'static,
-{
-    let span = tracing::Span::current();
-    pool().spawn_blocking(move || span.in_scope(work)).await
+type Job = Box<dyn FnOnce() + Send>;
+
+#[derive(Debug)]
+struct Counts {
+    threads: usize,
+    waiting: AtomicUsize,
+    running: AtomicUsize,
+    busiest: AtomicUsize,
 }
 
-#[allow(
-    clippy::expect_used,
-    reason = "building fails only when an I/O or time driver cannot start, and this runtime enables neither"
-)]
-fn pool() -> &'static Runtime {
-    POOL.get_or_init(|| build(DEFAULT_THREADS).expect("a runtime without drivers builds"))
+/// Where a job stands; whoever moves it out of `QUEUED` decides its fate.
+const QUEUED: u8 = 0;
+const STARTED: u8 = 1;
+const ABANDONED: u8 = 2;
+
+impl Workers {
+    /// Starts `threads` threads (at least one), each named `name`.
+    ///
+    /// # Errors
+    /// When the operating system refuses a thread.
+    pub fn start(name: &str, threads: usize) -> io::Result<Self> {
+        let threads = threads.max(1);
+        let (jobs, queue) = crossbeam_channel::unbounded::<Job>();
+        for _ in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(name.to_owned())
+                .spawn(move || {
+                    while let Ok(job) = queue.recv() {
+                        job();
+                    }
+                })?;
+        }
+        let counts = Arc::new(Counts {
+            threads,
+            waiting: AtomicUsize::new(0),
+            running: AtomicUsize::new(0),
+            busiest: AtomicUsize::new(0),
+        });
+        Ok(Self { jobs, counts })
+    }
+
+    /// Runs `work` on one of the threads, in the current span, and waits for
+    /// it. If this future is dropped before a thread takes the work, it never
+    /// runs; once taken, it runs to its end.
+    ///
+    /// # Errors
+    /// [`WorkError::Panicked`] when `work` panicked (the thread lives on).
+    pub async fn run<T, F>(&self, work: F) -> Result<T, WorkError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.submit(work, None).await
+    }
+
+    /// As [`Workers::run`], but gives up with [`WorkError::Late`] when no
+    /// thread has taken the work by `deadline`, which it then never does.
+    ///
+    /// # Errors
+    /// [`WorkError::Late`], or [`WorkError::Panicked`] when `work` panicked.
+    pub async fn run_before<T, F>(&self, deadline: Instant, work: F) -> Result<T, WorkError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.submit(work, Some(deadline)).await
+    }
+
+    async fn submit<T, F>(&self, work: F, deadline: Option<Instant>) -> Result<T, WorkError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let state = Arc::new(AtomicU8::new(QUEUED));
+        let (result, answer) = oneshot::channel();
+        let job: Job = {
+            let state = state.clone();
+            let counts = self.counts.clone();
+            let span = tracing::Span::current();
+            Box::new(move || {
+                if !counts.leave_queue(&state, STARTED) {
+                    return;
+                }
+                let running = counts.running.fetch_add(1, Ordering::Relaxed) + 1;
+                counts.busiest.fetch_max(running, Ordering::Relaxed);
+                let outcome = catch_unwind(AssertUnwindSafe(|| span.in_scope(work)));
+                counts.running.fetch_sub(1, Ordering::Relaxed);
+                // The caller may have stopped waiting; the work is done anyway.
+                let _ = result.send(outcome.map_err(|_| WorkError::Panicked));
+            })
+        };
+        self.counts.waiting.fetch_add(1, Ordering::Relaxed);
+        if self.jobs.send(job).is_err() {
+            self.counts.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(WorkError::Stopped);
+        }
+        // However this future ends, a job still queued is never started.
+        let counts = self.counts.clone();
+        let state = scopeguard::guard(state, move |state| {
+            counts.leave_queue(&state, ABANDONED);
+        });
+        let mut answer = std::pin::pin!(answer);
+        if let Some(deadline) = deadline {
+            tokio::select! {
+                outcome = &mut answer => return outcome.map_err(|_| WorkError::Stopped)?,
+                () = tokio::time::sleep_until(deadline.into()) => {
+                    if self.counts.leave_queue(&state, ABANDONED) {
+                        return Err(WorkError::Late);
+                    }
+                }
+            }
+        }
+        answer.await.map_err(|_| WorkError::Stopped)?
+    }
+
+    /// How many threads there are.
+    pub fn threads(&self) -> usize {
+        self.counts.threads
+    }
+
+    /// Jobs waiting for a thread right now.
+    pub fn waiting(&self) -> usize {
+        self.counts.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Jobs running right now.
+    pub fn running(&self) -> usize {
+        self.counts.running.load(Ordering::Relaxed)
+    }
+
+    /// The most jobs that ever ran at once: never more than the threads.
+    pub fn busiest(&self) -> usize {
+        self.counts.busiest.load(Ordering::Relaxed)
+    }
+}
+
+impl Counts {
+    /// Moves a queued job to `to`; false when it had left the queue already.
+    fn leave_queue(&self, state: &AtomicU8, to: u8) -> bool {
+        let left = state
+            .compare_exchange(QUEUED, to, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        if left {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+        }
+        left
+    }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use blocking::Workers;
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use domain::{DomainError, HealthCheck};
@@ -29,6 +30,9 @@ pub use target::{describe_target, names_postgres, postgres_url, url_from_parts};
 pub struct Database {
     pool: PgPool,
     gate: Arc<Gate>,
+    /// One per connection: a thread never waits for a connection, and the
+    /// threads blocked on the database never outnumber the pool.
+    threads: Workers,
 }
 
 impl std::fmt::Debug for Database {
@@ -39,7 +43,7 @@ impl std::fmt::Debug for Database {
             .field("connections", &state.connections)
             .field("idle_connections", &state.idle_connections)
             .field("max_size", &self.pool.max_size())
-            .field("blocking_in_use", &self.gate.in_use())
+            .field("blocking_in_use", &self.threads.running())
             .finish()
     }
 }
@@ -134,9 +138,11 @@ impl Database {
                 manager: ConnectionManager::new(url),
                 prepared_statements,
             });
+        let threads = usize::try_from(pool_size).unwrap_or(usize::MAX);
         Ok(Self {
             pool,
-            gate: Arc::new(Gate::new(pool_size, checkout_timeout, wording, down)),
+            gate: Arc::new(Gate::new(checkout_timeout, wording, down)),
+            threads: Workers::start("agora-db", threads).map_err(InfraError::Threads)?,
         })
     }
 
@@ -157,8 +163,8 @@ impl Database {
                 "agora_db_pool_max_connections",
                 f64::from(self.pool.max_size()),
             ),
-            ("agora_db_pool_in_use", self.gate.in_use() as f64),
-            ("agora_db_pool_waiting", self.gate.waiting() as f64),
+            ("agora_db_pool_in_use", self.threads.running() as f64),
+            ("agora_db_pool_waiting", self.threads.waiting() as f64),
         ];
         for (name, value) in gauges {
             metrics::gauge!(name, &label).set(value);
@@ -174,11 +180,11 @@ impl Database {
     /// The most requests that have held a blocking thread for the database at
     /// once since start: never more than the pool size.
     pub fn busiest_blocking(&self) -> usize {
-        self.gate.busiest()
+        self.threads.busiest()
     }
 
-    /// Runs `f` with a pooled connection on tokio's blocking thread pool,
-    /// inside the caller's tracing span.
+    /// Runs `f` with a pooled connection on one of this pool's blocking
+    /// threads, inside the caller's tracing span.
     ///
     /// `f` maps the diesel errors it has a meaning for and hands the rest to
     /// [`db_error`]. Of those, a deadlock or serialization failure runs `f`
@@ -191,12 +197,13 @@ impl Database {
         F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
         T: Send + 'static,
     {
-        let admission = self.gate.admit().await?;
+        let deadline = self.gate.admit(&self.threads)?;
         let pool = self.pool.clone();
         let gate = self.gate.clone();
-        blocking::run(move || gate.run(&pool, &admission, &mut f))
+        self.threads
+            .run_before(deadline, move || gate.run(&pool, deadline, &mut f))
             .await
-            .map_err(DomainError::unexpected)?
+            .map_err(|error| self.gate.refused(error))?
     }
 }
 

@@ -15,6 +15,9 @@ pub enum InfraError {
     #[error("invalid database pool setting: {0}")]
     PoolSettings(&'static str),
 
+    #[error("could not start the database's threads: {0}")]
+    Threads(std::io::Error),
+
     #[error("migration {name} failed: {reason}")]
     Migration { name: String, reason: String },
 

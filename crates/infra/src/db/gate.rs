@@ -1,20 +1,19 @@
-//! Admission to the database: how many requests may hold a blocking thread
-//! for it, how long they wait, what a failure does to the connection, and
-//! which failures are worth running again.
+//! Admission to the database: how long a request waits for a connection,
+//! what a failure does to the connection, and which failures are worth
+//! running again.
 //!
 //! Hand-written because it is the glue between three things no crate joins:
-//! tokio's semaphore (waiting without a thread), r2d2's checkout, and
-//! diesel's error kinds.
+//! the blocking threads' queue (waiting without a thread), r2d2's checkout,
+//! and diesel's error kinds.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use blocking::{WorkError, Workers};
 use diesel::PgConnection;
 use diesel::connection::{CacheSize, Connection};
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use domain::DomainError;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::errors::{Fault, ServerWording, unavailable};
 
@@ -70,18 +69,10 @@ const DOWN_CHECKOUT: Duration = Duration::from_millis(250);
 /// Shared by every clone of a [`crate::Database`].
 #[derive(Debug)]
 pub(super) struct Gate {
-    /// One permit per connection: a request holds one for as long as it
-    /// occupies a blocking thread, so threads blocked on the database never
-    /// outnumber the pool.
-    permits: Arc<Semaphore>,
-    size: usize,
     checkout_timeout: Duration,
     /// Set by a failed checkout or a dead connection, cleared by the next
     /// statement that succeeds.
     down: AtomicBool,
-    busiest: AtomicUsize,
-    /// Requests waiting for a permit right now.
-    waiting: AtomicUsize,
     wording: ServerWording,
 }
 
@@ -95,51 +86,30 @@ pub(super) enum NoConnection {
 }
 
 impl Gate {
-    pub(super) fn new(
-        size: u32,
-        checkout_timeout: Duration,
-        wording: ServerWording,
-        down: bool,
-    ) -> Self {
-        let size = usize::try_from(size).unwrap_or(usize::MAX);
+    pub(super) fn new(checkout_timeout: Duration, wording: ServerWording, down: bool) -> Self {
         Self {
-            permits: Arc::new(Semaphore::new(size)),
-            size,
             checkout_timeout,
             down: AtomicBool::new(down),
-            busiest: AtomicUsize::new(0),
-            waiting: AtomicUsize::new(0),
             wording,
         }
     }
 
-    /// A permit to occupy a blocking thread: waited for (without a thread)
-    /// up to the checkout timeout, or refused at once while the database is
-    /// down so that requests do not pile up behind it.
-    pub(super) async fn admit(&self) -> Result<Admission, DomainError> {
-        let started = Instant::now();
-        let permit = if self.is_down() {
-            self.permits
-                .clone()
-                .try_acquire_owned()
-                .map_err(|_| unavailable(NoConnection::Down))?
-        } else {
-            self.waiting.fetch_add(1, Ordering::Relaxed);
-            // Counted down however the wait ends, the request's cancellation included.
-            let _waited = scopeguard::guard((), |()| {
-                self.waiting.fetch_sub(1, Ordering::Relaxed);
-            });
-            tokio::time::timeout(self.checkout_timeout, self.permits.clone().acquire_owned())
-                .await
-                .map_err(|_| unavailable(NoConnection::Busy(self.checkout_timeout)))?
-                .map_err(DomainError::unexpected)?
-        };
-        let in_use = self.size - self.permits.available_permits();
-        self.busiest.fetch_max(in_use, Ordering::Relaxed);
-        Ok(Admission {
-            _permit: permit,
-            deadline: started + self.checkout_timeout,
-        })
+    /// When a request's wait for a connection ends. While the database is
+    /// down a request is refused at once unless a thread is free, so that
+    /// requests do not pile up behind it.
+    pub(super) fn admit(&self, threads: &Workers) -> Result<Instant, DomainError> {
+        if self.is_down() && threads.waiting() + threads.running() >= threads.threads() {
+            return Err(unavailable(NoConnection::Down));
+        }
+        Ok(Instant::now() + self.checkout_timeout)
+    }
+
+    /// What a request that got no thread is told.
+    pub(super) fn refused(&self, error: WorkError) -> DomainError {
+        match error {
+            WorkError::Late => unavailable(NoConnection::Busy(self.checkout_timeout)),
+            other => DomainError::unexpected(other),
+        }
     }
 
     /// Runs `f` on a pooled connection, again after a conflict (with jitter)
@@ -148,12 +118,12 @@ impl Gate {
     pub(super) fn run<T>(
         &self,
         pool: &PgPool,
-        admission: &Admission,
+        deadline: Instant,
         f: &mut impl FnMut(&mut PgConnection) -> Result<T, DomainError>,
     ) -> Result<T, DomainError> {
         let mut attempt = 1;
         loop {
-            let mut conn = self.checkout(pool, admission)?;
+            let mut conn = self.checkout(pool, deadline)?;
             let error = match f(&mut conn.conn) {
                 Ok(value) => {
                     self.down.store(false, Ordering::Relaxed);
@@ -189,9 +159,9 @@ impl Gate {
     fn checkout(
         &self,
         pool: &PgPool,
-        admission: &Admission,
+        deadline: Instant,
     ) -> Result<PooledConnection<PgManager>, DomainError> {
-        let left = admission.deadline.saturating_duration_since(Instant::now());
+        let left = deadline.saturating_duration_since(Instant::now());
         let wait = if self.is_down() {
             left.min(DOWN_CHECKOUT)
         } else {
@@ -208,24 +178,6 @@ impl Gate {
     pub(super) fn is_down(&self) -> bool {
         self.down.load(Ordering::Relaxed)
     }
-
-    pub(super) fn busiest(&self) -> usize {
-        self.busiest.load(Ordering::Relaxed)
-    }
-
-    pub(super) fn in_use(&self) -> usize {
-        self.size - self.permits.available_permits()
-    }
-
-    pub(super) fn waiting(&self) -> usize {
-        self.waiting.load(Ordering::Relaxed)
-    }
-}
-
-/// A request's right to a blocking thread, and when its checkout gives up.
-pub(super) struct Admission {
-    _permit: OwnedSemaphorePermit,
-    deadline: Instant,
 }
 
 /// 5-25 ms, then 10-50, then 20-100: spread so that the transactions that
