@@ -160,8 +160,8 @@ impl Workers {
         let state = scopeguard::guard(state, move |state| {
             counts.leave_queue(&state, ABANDONED);
         });
-        // Held until the result is collected, so it is freed on the caller's
-        // thread and the next caller is woken there.
+        // Held until the result is collected: freed by the caller on its own
+        // thread, not by a database thread that would have to wake it.
         let admitted = self.admitted.acquire();
         let _admitted = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline.into(), admitted)

@@ -1,8 +1,8 @@
 //! Agora's PostgreSQL adapters.
 //!
 //! - [`Database`]: an r2d2 pool of diesel connections; every query runs on
-//!   tokio's blocking pool through one helper, so nothing outside this crate
-//!   knows the database blocks.
+//!   one of the pool's own threads through one helper, so nothing outside
+//!   this crate knows the database blocks.
 //! - Repositories implementing the domain ports: [`PgUserRepository`],
 //!   [`PgPostRepository`], [`PgLikeRepository`], [`PgSessionRepository`], and
 //!   [`PgHealthCheck`] for readiness, and [`PgLoginAttempts`], the credential

@@ -97,7 +97,7 @@ impl Adapters {
 
 /// Runs one contract on what `make` builds (a set of [`Adapters`], a
 /// hasher, a token service), on a runtime of its own: PostgreSQL's adapters
-/// and bcrypt need tokio's blocking pool.
+/// wait for their connection with tokio's timer.
 pub fn run<T, F: Future<Output = ()>>(make: impl FnOnce() -> T, contract: impl FnOnce(T) -> F) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
