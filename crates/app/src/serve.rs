@@ -20,9 +20,16 @@ use crate::{
 /// A drain longer than this is a typo, not a balancer's detection time.
 const MAX_SHUTDOWN_DRAIN_SECONDS: u64 = 300;
 
+/// Each pooled connection has a thread of its own, started with the pool
+/// (`agora_blocking::Workers`), for the primary and each replica. Past a
+/// thousand a pool is a typo: PostgreSQL serves 100 connections by default,
+/// and tens of thousands of threads abort the process as it starts.
+const MAX_DATABASE_POOL_SIZE: u32 = 1_000;
+
 /// What serving needs, each part built by its own constructor from the settings.
 pub(crate) struct Parts {
     pub database: Option<DatabaseUrl>,
+    pub pool_size: u32,
     pub replicas: Vec<DatabaseUrl>,
     pub replica_max_lag: Duration,
     /// Where `/metrics` is served instead of the public address.
@@ -51,6 +58,9 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .map(api::parse_trusted_proxy)
         .collect();
     let body_timeout = Duration::from_secs(s.body_timeout_seconds.get());
+    let pool_size = Some(s.database_pool_size.get())
+        .filter(|size| *size <= MAX_DATABASE_POOL_SIZE)
+        .ok_or_else(|| format!("expected 1 to {MAX_DATABASE_POOL_SIZE} connections, like 16"));
     let shutdown_drain = (s.shutdown_drain_seconds <= MAX_SHUTDOWN_DRAIN_SECONDS)
         .then(|| Duration::from_secs(s.shutdown_drain_seconds))
         .ok_or_else(|| {
@@ -81,6 +91,7 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .collect();
     let replica_max_lag = config.check("REPLICA_MAX_LAG", replica_max_lag);
     let shutdown_drain = config.check("SHUTDOWN_DRAIN_SECONDS", shutdown_drain);
+    let pool_size = config.check("DATABASE_POOL_SIZE", pool_size);
     let metrics_addr = match config.settings.metrics_addr.as_deref().map(str::parse) {
         Some(Err(_)) => {
             config.problem(
@@ -98,13 +109,14 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         );
     }
     config.finish()?;
-    let (Some(hasher), Some(tokens), Some(replica_max_lag), Some(shutdown_drain)) =
-        (hasher, tokens, replica_max_lag, shutdown_drain)
+    let (Some(hasher), Some(tokens), Some(replica_max_lag), Some(shutdown_drain), Some(pool_size)) =
+        (hasher, tokens, replica_max_lag, shutdown_drain, pool_size)
     else {
         unreachable!("a part that failed recorded a problem")
     };
     Ok(Parts {
         database,
+        pool_size,
         replicas,
         replica_max_lag,
         metrics_addr,
@@ -146,7 +158,7 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
     // The pool last: its threads start connecting at once, and a process
     // that exits while libpq is mid-connect can trip an assertion in the
     // Kerberos library libpq loads, a second, confusing line of output.
-    let pool_size = settings.database_pool_size.get();
+    let pool_size = parts.pool_size;
     let timeout = Duration::from_secs(settings.database_timeout_seconds.get());
     let pool = PoolSettings {
         prepared_statements: settings.database_prepared_statements,

@@ -545,6 +545,27 @@ fn the_shutdown_drain_is_whole_seconds_up_to_five_minutes() {
 }
 
 #[test]
+fn the_pool_is_one_to_a_thousand_connections() {
+    jailed(|jail| {
+        let pool_size = || crate::serve::parts(&mut load()).unwrap().pool_size;
+        assert_eq!(pool_size(), 16, "the default");
+        jail.set_env("DATABASE_POOL_SIZE", "1000");
+        assert_eq!(pool_size(), 1000);
+        for wrong in ["1001", "200000", "0", "-1"] {
+            jail.set_env("DATABASE_POOL_SIZE", wrong);
+            let lines = problems();
+            assert_eq!(lines.len(), 1, "{wrong}: {lines:?}");
+            assert!(
+                lines[0].starts_with(
+                    "DATABASE_POOL_SIZE (from environment variable DATABASE_POOL_SIZE): "
+                ),
+                "{wrong}: {lines:?}"
+            );
+        }
+    });
+}
+
+#[test]
 fn a_metrics_address_is_an_ip_and_port() {
     jailed(|jail| {
         assert_eq!(crate::serve::parts(&mut load()).unwrap().metrics_addr, None);
