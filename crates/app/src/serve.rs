@@ -26,10 +26,16 @@ const MAX_SHUTDOWN_DRAIN_SECONDS: u64 = 300;
 /// and tens of thousands of threads abort the process as it starts.
 const MAX_DATABASE_POOL_SIZE: u32 = 1_000;
 
+/// A request waiting longer than this for a connection is a typo. Far
+/// larger, libpq refused the value as its connect timeout, in a message
+/// that named no setting.
+const MAX_DATABASE_TIMEOUT_SECONDS: u64 = 3_600;
+
 /// What serving needs, each part built by its own constructor from the settings.
 pub(crate) struct Parts {
     pub database: Option<DatabaseUrl>,
     pub pool_size: u32,
+    pub database_timeout: Duration,
     pub replicas: Vec<DatabaseUrl>,
     pub replica_max_lag: Duration,
     /// Where `/metrics` is served instead of the public address.
@@ -61,6 +67,12 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
     let pool_size = Some(s.database_pool_size.get())
         .filter(|size| *size <= MAX_DATABASE_POOL_SIZE)
         .ok_or_else(|| format!("expected 1 to {MAX_DATABASE_POOL_SIZE} connections, like 16"));
+    let database_timeout = Some(s.database_timeout_seconds.get())
+        .filter(|seconds| *seconds <= MAX_DATABASE_TIMEOUT_SECONDS)
+        .map(Duration::from_secs)
+        .ok_or_else(|| {
+            format!("expected whole seconds from 1 to {MAX_DATABASE_TIMEOUT_SECONDS}, like 5")
+        });
     let shutdown_drain = (s.shutdown_drain_seconds <= MAX_SHUTDOWN_DRAIN_SECONDS)
         .then(|| Duration::from_secs(s.shutdown_drain_seconds))
         .ok_or_else(|| {
@@ -92,6 +104,7 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
     let replica_max_lag = config.check("REPLICA_MAX_LAG", replica_max_lag);
     let shutdown_drain = config.check("SHUTDOWN_DRAIN_SECONDS", shutdown_drain);
     let pool_size = config.check("DATABASE_POOL_SIZE", pool_size);
+    let database_timeout = config.check("DATABASE_TIMEOUT_SECONDS", database_timeout);
     let metrics_addr = match config.settings.metrics_addr.as_deref().map(str::parse) {
         Some(Err(_)) => {
             config.problem(
@@ -109,14 +122,28 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         );
     }
     config.finish()?;
-    let (Some(hasher), Some(tokens), Some(replica_max_lag), Some(shutdown_drain), Some(pool_size)) =
-        (hasher, tokens, replica_max_lag, shutdown_drain, pool_size)
+    let (
+        Some(hasher),
+        Some(tokens),
+        Some(replica_max_lag),
+        Some(shutdown_drain),
+        Some(pool_size),
+        Some(database_timeout),
+    ) = (
+        hasher,
+        tokens,
+        replica_max_lag,
+        shutdown_drain,
+        pool_size,
+        database_timeout,
+    )
     else {
         unreachable!("a part that failed recorded a problem")
     };
     Ok(Parts {
         database,
         pool_size,
+        database_timeout,
         replicas,
         replica_max_lag,
         metrics_addr,
@@ -159,7 +186,7 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
     // that exits while libpq is mid-connect can trip an assertion in the
     // Kerberos library libpq loads, a second, confusing line of output.
     let pool_size = parts.pool_size;
-    let timeout = Duration::from_secs(settings.database_timeout_seconds.get());
+    let timeout = parts.database_timeout;
     let pool = PoolSettings {
         prepared_statements: settings.database_prepared_statements,
         ..PoolSettings::new(pool_size, timeout)

@@ -566,6 +566,27 @@ fn the_pool_is_one_to_a_thousand_connections() {
 }
 
 #[test]
+fn the_checkout_timeout_is_whole_seconds_up_to_an_hour() {
+    jailed(|jail| {
+        let timeout = || crate::serve::parts(&mut load()).unwrap().database_timeout;
+        assert_eq!(timeout(), Duration::from_secs(5), "the default");
+        jail.set_env("DATABASE_TIMEOUT_SECONDS", "3600");
+        assert_eq!(timeout(), Duration::from_secs(3600));
+        for wrong in ["3601", "18446744073709551615", "0", "1.5"] {
+            jail.set_env("DATABASE_TIMEOUT_SECONDS", wrong);
+            let lines = problems();
+            assert_eq!(lines.len(), 1, "{wrong}: {lines:?}");
+            assert!(
+                lines[0].starts_with(
+                    "DATABASE_TIMEOUT_SECONDS (from environment variable DATABASE_TIMEOUT_SECONDS): "
+                ),
+                "{wrong}: {lines:?}"
+            );
+        }
+    });
+}
+
+#[test]
 fn a_metrics_address_is_an_ip_and_port() {
     jailed(|jail| {
         assert_eq!(crate::serve::parts(&mut load()).unwrap().metrics_addr, None);
