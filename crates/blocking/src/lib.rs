@@ -22,12 +22,12 @@
 
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use crossbeam_channel::Sender;
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// Jobs let in per thread: one running and three behind it. At 64
 /// connections on a pool of 16 no request waits to be let in; two per
@@ -50,15 +50,27 @@ pub enum WorkError {
 #[derive(Debug, Clone)]
 pub struct Workers {
     jobs: Sender<Job>,
-    /// Jobs let in at once, queued, running or done and not yet collected:
-    /// enough that a thread never waits for the next, and few enough that
-    /// results do not pile up faster than the callers take them (at 1,024
-    /// connections an unbounded queue held 20 MB of pages nobody had sent).
+    /// Jobs let in at once, queued, running or done and not yet collected
+    /// (a job whose caller left keeps its place until a thread is done with
+    /// it): enough that a thread never waits for the next, and few enough
+    /// that results do not pile up faster than the callers take them (at
+    /// 1,024 connections an unbounded queue held 20 MB of pages nobody had
+    /// sent).
     admitted: Arc<Semaphore>,
     counts: Arc<Counts>,
 }
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// What a job and its caller share.
+#[derive(Debug)]
+struct Ticket {
+    state: AtomicU8,
+    /// The caller's admission, handed over when the caller leaves before
+    /// collecting the result: freed with the job, once a thread has run or
+    /// skipped it, so jobs nobody waits for still count against the bound.
+    left_behind: OnceLock<OwnedSemaphorePermit>,
+}
 
 #[derive(Debug)]
 struct Counts {
@@ -87,7 +99,10 @@ impl Workers {
                 .name(name.to_owned())
                 .spawn(move || {
                     while let Ok(job) = queue.recv() {
-                        job();
+                        // The work's own panic is its caller's error (see
+                        // `submit`); this keeps the thread through a panic
+                        // in a drop, too.
+                        let _ = catch_unwind(AssertUnwindSafe(job));
                     }
                 })?;
         }
@@ -109,7 +124,8 @@ impl Workers {
     /// runs; once taken, it runs to its end.
     ///
     /// # Errors
-    /// [`WorkError::Panicked`] when `work` panicked (the thread lives on).
+    /// [`WorkError::Panicked`] when `work` panicked (the thread lives on),
+    /// [`WorkError::Stopped`] when the threads are gone.
     pub async fn run<T, F>(&self, work: F) -> Result<T, WorkError>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -122,7 +138,7 @@ impl Workers {
     /// thread has taken the work by `deadline`, which it then never does.
     ///
     /// # Errors
-    /// [`WorkError::Late`], or [`WorkError::Panicked`] when `work` panicked.
+    /// [`WorkError::Late`], or as [`Workers::run`].
     pub async fn run_before<T, F>(&self, deadline: Instant, work: F) -> Result<T, WorkError>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -136,14 +152,17 @@ impl Workers {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let state = Arc::new(AtomicU8::new(QUEUED));
+        let ticket = Arc::new(Ticket {
+            state: AtomicU8::new(QUEUED),
+            left_behind: OnceLock::new(),
+        });
         let (result, answer) = oneshot::channel();
         let job: Job = {
-            let state = state.clone();
+            let ticket = ticket.clone();
             let counts = self.counts.clone();
             let span = tracing::Span::current();
             Box::new(move || {
-                if !counts.leave_queue(&state, STARTED) {
+                if !counts.leave_queue(&ticket.state, STARTED) {
                     return;
                 }
                 let running = counts.running.fetch_add(1, Ordering::Relaxed) + 1;
@@ -157,35 +176,45 @@ impl Workers {
         self.counts.waiting.fetch_add(1, Ordering::Relaxed);
         // However this future ends, a job still queued is never started.
         let counts = self.counts.clone();
-        let state = scopeguard::guard(state, move |state| {
-            counts.leave_queue(&state, ABANDONED);
+        let ticket = scopeguard::guard(ticket, move |ticket| {
+            counts.leave_queue(&ticket.state, ABANDONED);
         });
-        // Held until the result is collected: freed by the caller on its own
-        // thread, not by a database thread that would have to wake it.
-        let admitted = self.admitted.acquire();
-        let _admitted = match deadline {
+        let admitted = self.admitted.clone().acquire_owned();
+        let admitted = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline.into(), admitted)
                 .await
                 .map_err(|_| {
-                    self.counts.leave_queue(&state, ABANDONED);
+                    self.counts.leave_queue(&ticket.state, ABANDONED);
                     WorkError::Late
                 })?,
             None => admitted.await,
         }
         .map_err(|_| WorkError::Stopped)?;
         self.jobs.send(job).map_err(|_| WorkError::Stopped)?;
+        // Freed by the caller on its own thread once it has the result, not
+        // by a database thread that would have to wake the next caller; a
+        // caller that leaves first hands it to the job.
+        let left_with = ticket.clone();
+        let admitted = scopeguard::guard(admitted, move |admitted| {
+            let _ = left_with.left_behind.set(admitted);
+        });
         let mut answer = std::pin::pin!(answer);
         if let Some(deadline) = deadline {
             tokio::select! {
-                outcome = &mut answer => return outcome.map_err(|_| WorkError::Stopped)?,
+                outcome = &mut answer => {
+                    drop(scopeguard::ScopeGuard::into_inner(admitted));
+                    return outcome.map_err(|_| WorkError::Stopped)?;
+                }
                 () = tokio::time::sleep_until(deadline.into()) => {
-                    if self.counts.leave_queue(&state, ABANDONED) {
+                    if self.counts.leave_queue(&ticket.state, ABANDONED) {
                         return Err(WorkError::Late);
                     }
                 }
             }
         }
-        answer.await.map_err(|_| WorkError::Stopped)?
+        let outcome = answer.await;
+        drop(scopeguard::ScopeGuard::into_inner(admitted));
+        outcome.map_err(|_| WorkError::Stopped)?
     }
 
     /// How many threads there are.

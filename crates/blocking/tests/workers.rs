@@ -1,10 +1,10 @@
-//! What a job's caller can count on: the bound on threads, a job that no
-//! thread took in time (or whose caller left) never running, and a job taken
-//! running to its end.
+//! What a job's caller can count on: the bound on threads and on jobs let
+//! in, a job that no thread took in time (or whose caller left) never
+//! running, and a job taken running to its end.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -128,4 +128,50 @@ async fn a_panic_in_the_work_is_an_error_and_the_thread_lives_on() {
     assert!(matches!(outcome, Err(WorkError::Panicked)), "{outcome:?}");
     assert_eq!(workers.run(|| 5).await.unwrap(), 5);
     assert_eq!(workers.running(), 0);
+}
+
+/// Counts its drops: a job's captures are dropped when the job is.
+struct DropCount(Arc<AtomicUsize>);
+
+impl Drop for DropCount {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn four_jobs_a_thread_are_let_in_and_a_late_one_keeps_its_place_until_skipped() {
+    let workers = Workers::start("test-workers", 1).unwrap();
+    // One of the thread's four places, held until released.
+    let release = occupy(&workers).await;
+    let (ran, dropped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+
+    // One caller after another, each giving up after 30 ms. The first three
+    // are let in and queued; had they given their places back on leaving,
+    // each next caller would be let in too, and queue a job nobody waits for.
+    for _ in 0..10 {
+        let (ran, captured) = (ran.clone(), DropCount(dropped.clone()));
+        let late = workers
+            .run_before(Instant::now() + Duration::from_millis(30), move || {
+                let _captured = captured;
+                ran.fetch_add(1, Ordering::SeqCst);
+            })
+            .await;
+        assert!(matches!(late, Err(WorkError::Late)), "{late:?}");
+    }
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        7,
+        "seven were never let in; three wait in the queue"
+    );
+
+    release.send(()).unwrap();
+    assert_eq!(workers.run(|| 1).await.unwrap(), 1);
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        10,
+        "the thread skipped the three"
+    );
+    assert_eq!(ran.load(Ordering::SeqCst), 0, "no late job ran");
+    assert_eq!((workers.waiting(), workers.running()), (0, 0));
 }
