@@ -19,6 +19,18 @@ fn jailed(test: impl FnOnce(&mut Jail)) {
     });
 }
 
+/// Each of `wrong`, set as `key` in the environment, is the one problem
+/// found, on a line naming the key and where its value came from.
+fn each_refused_alone(jail: &mut Jail, key: &str, wrong: &[&str]) {
+    let named = format!("{key} (from environment variable {key}): ");
+    for value in wrong {
+        jail.set_env(key, value);
+        let lines = problems();
+        assert_eq!(lines.len(), 1, "{key}={value}: {lines:?}");
+        assert!(lines[0].starts_with(&named), "{key}={value}: {lines:?}");
+    }
+}
+
 fn file(jail: &Jail, name: &str, contents: &str) {
     jail.create_file(name, contents).unwrap();
 }
@@ -530,17 +542,11 @@ fn the_shutdown_drain_is_whole_seconds_up_to_five_minutes() {
         assert_eq!(drain(), Duration::ZERO, "no drain by default");
         jail.set_env("SHUTDOWN_DRAIN_SECONDS", "300");
         assert_eq!(drain(), Duration::from_secs(300));
-        for wrong in ["301", "-1", "1.5", "soon"] {
-            jail.set_env("SHUTDOWN_DRAIN_SECONDS", wrong);
-            let lines = problems();
-            assert_eq!(lines.len(), 1, "{wrong}: {lines:?}");
-            assert!(
-                lines[0].starts_with(
-                    "SHUTDOWN_DRAIN_SECONDS (from environment variable SHUTDOWN_DRAIN_SECONDS): "
-                ),
-                "{wrong}: {lines:?}"
-            );
-        }
+        each_refused_alone(
+            jail,
+            "SHUTDOWN_DRAIN_SECONDS",
+            &["301", "-1", "1.5", "soon"],
+        );
     });
 }
 
@@ -551,17 +557,7 @@ fn the_pool_is_one_to_a_thousand_connections() {
         assert_eq!(pool_size(), 16, "the default");
         jail.set_env("DATABASE_POOL_SIZE", "1000");
         assert_eq!(pool_size(), 1000);
-        for wrong in ["1001", "200000", "0", "-1"] {
-            jail.set_env("DATABASE_POOL_SIZE", wrong);
-            let lines = problems();
-            assert_eq!(lines.len(), 1, "{wrong}: {lines:?}");
-            assert!(
-                lines[0].starts_with(
-                    "DATABASE_POOL_SIZE (from environment variable DATABASE_POOL_SIZE): "
-                ),
-                "{wrong}: {lines:?}"
-            );
-        }
+        each_refused_alone(jail, "DATABASE_POOL_SIZE", &["1001", "200000", "0", "-1"]);
     });
 }
 
@@ -572,17 +568,11 @@ fn the_checkout_timeout_is_whole_seconds_up_to_an_hour() {
         assert_eq!(timeout(), Duration::from_secs(5), "the default");
         jail.set_env("DATABASE_TIMEOUT_SECONDS", "3600");
         assert_eq!(timeout(), Duration::from_secs(3600));
-        for wrong in ["3601", "18446744073709551615", "0", "1.5"] {
-            jail.set_env("DATABASE_TIMEOUT_SECONDS", wrong);
-            let lines = problems();
-            assert_eq!(lines.len(), 1, "{wrong}: {lines:?}");
-            assert!(
-                lines[0].starts_with(
-                    "DATABASE_TIMEOUT_SECONDS (from environment variable DATABASE_TIMEOUT_SECONDS): "
-                ),
-                "{wrong}: {lines:?}"
-            );
-        }
+        each_refused_alone(
+            jail,
+            "DATABASE_TIMEOUT_SECONDS",
+            &["3601", "18446744073709551615", "0", "1.5"],
+        );
     });
 }
 
