@@ -31,6 +31,9 @@ const MAX_DATABASE_POOL_SIZE: u32 = 1_000;
 /// that named no setting.
 const MAX_DATABASE_TIMEOUT_SECONDS: u64 = 3_600;
 
+/// How long a stopping server waits for statements nobody waits for.
+const STATEMENTS_GRACE: Duration = Duration::from_secs(10);
+
 /// What serving needs, each part built by its own constructor from the settings.
 pub(crate) struct Parts {
     pub database: Option<DatabaseUrl>,
@@ -202,6 +205,7 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
                 .with_context(|| format!("the read replica {} in {}", url.describe(), url.origin))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let primary = database.clone();
     let reads = ReadRouter::new(database, replicas, parts.replica_max_lag);
     let metrics_listener = parts
         .metrics_addr
@@ -242,6 +246,12 @@ pub fn run(mut config: Config, project_dir: &Path) -> anyhow::Result<()> {
         }
         io::Result::Ok(())
     })?;
+    // A request whose client left does not wait for its statement, which
+    // runs on: let such writes end before the process, and in development
+    // its PostgreSQL, stops. (tokio's pool, before, waited without limit.)
+    if !primary.wait_idle(STATEMENTS_GRACE) {
+        tracing::warn!("stopping with database work still running after {STATEMENTS_GRACE:?}");
+    }
     tracing::info!("stopped serving");
     drop(target);
     Ok(())

@@ -217,6 +217,22 @@ impl Workers {
         outcome.map_err(|_| WorkError::Stopped)?
     }
 
+    /// Waits, blocking, until no job is queued or running, or `limit` has
+    /// passed; true when idle. For the end of a process: its threads are
+    /// not joined, so work still running when `main` returns is cut off.
+    pub fn wait_idle(&self, limit: std::time::Duration) -> bool {
+        let until = Instant::now() + limit;
+        loop {
+            if self.waiting() == 0 && self.running() == 0 {
+                return true;
+            }
+            if Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// How many threads there are.
     pub fn threads(&self) -> usize {
         self.counts.threads

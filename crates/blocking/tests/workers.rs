@@ -175,3 +175,18 @@ async fn four_jobs_a_thread_are_let_in_and_a_late_one_keeps_its_place_until_skip
     assert_eq!(ran.load(Ordering::SeqCst), 0, "no late job ran");
     assert_eq!((workers.waiting(), workers.running()), (0, 0));
 }
+
+#[tokio::test]
+async fn waiting_for_idle_ends_when_the_last_job_does_or_at_the_limit() {
+    let workers = Workers::start("test-workers", 1).unwrap();
+    let release = occupy(&workers).await;
+    let waiter = workers.clone();
+    let busy = tokio::task::spawn_blocking(move || waiter.wait_idle(Duration::from_millis(50)));
+    assert!(!busy.await.unwrap(), "a job still runs");
+
+    release.send(()).unwrap();
+    let waiter = workers.clone();
+    let idle = tokio::task::spawn_blocking(move || waiter.wait_idle(Duration::from_secs(5)));
+    assert!(idle.await.unwrap(), "the job ended");
+    assert_eq!((workers.waiting(), workers.running()), (0, 0));
+}

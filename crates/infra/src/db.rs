@@ -177,6 +177,12 @@ impl Database {
         self.gate.is_down()
     }
 
+    /// Waits, blocking, up to `limit` for the statements still running
+    /// (those of requests whose clients left) to end; false if some did not.
+    pub fn wait_idle(&self, limit: Duration) -> bool {
+        self.threads.wait_idle(limit)
+    }
+
     /// The most requests that have held a blocking thread for the database at
     /// once since start: never more than the pool size.
     pub fn busiest_blocking(&self) -> usize {
