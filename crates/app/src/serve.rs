@@ -67,20 +67,19 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .map(api::parse_trusted_proxy)
         .collect();
     let body_timeout = Duration::from_secs(s.body_timeout_seconds.get());
-    let pool_size = Some(s.database_pool_size.get())
-        .filter(|size| *size <= MAX_DATABASE_POOL_SIZE)
-        .ok_or_else(|| format!("expected 1 to {MAX_DATABASE_POOL_SIZE} connections, like 16"));
-    let database_timeout = Some(s.database_timeout_seconds.get())
-        .filter(|seconds| *seconds <= MAX_DATABASE_TIMEOUT_SECONDS)
-        .map(Duration::from_secs)
-        .ok_or_else(|| {
-            format!("expected whole seconds from 1 to {MAX_DATABASE_TIMEOUT_SECONDS}, like 5")
-        });
-    let shutdown_drain = (s.shutdown_drain_seconds <= MAX_SHUTDOWN_DRAIN_SECONDS)
-        .then(|| Duration::from_secs(s.shutdown_drain_seconds))
-        .ok_or_else(|| {
-            format!("expected whole seconds from 0 to {MAX_SHUTDOWN_DRAIN_SECONDS}, like 2")
-        });
+    let pool_size = at_most(s.database_pool_size.get(), MAX_DATABASE_POOL_SIZE, || {
+        format!("expected 1 to {MAX_DATABASE_POOL_SIZE} connections, like 16")
+    });
+    let database_timeout = at_most(
+        s.database_timeout_seconds.get(),
+        MAX_DATABASE_TIMEOUT_SECONDS,
+        || format!("expected whole seconds from 1 to {MAX_DATABASE_TIMEOUT_SECONDS}, like 5"),
+    )
+    .map(Duration::from_secs);
+    let shutdown_drain = at_most(s.shutdown_drain_seconds, MAX_SHUTDOWN_DRAIN_SECONDS, || {
+        format!("expected whole seconds from 0 to {MAX_SHUTDOWN_DRAIN_SECONDS}, like 2")
+    })
+    .map(Duration::from_secs);
     let listen = (s.host.clone(), s.port);
     let replica_max_lag = Duration::try_from_secs_f64(s.replica_max_lag)
         .ok()
@@ -160,6 +159,19 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
             ..api::HttpSettings::default()
         },
     })
+}
+
+/// `value` when it is at most `max`; otherwise the problem, as `expected` words it.
+fn at_most<T: PartialOrd>(
+    value: T,
+    max: T,
+    expected: impl FnOnce() -> String,
+) -> Result<T, String> {
+    if value <= max {
+        Ok(value)
+    } else {
+        Err(expected())
+    }
 }
 
 /// Starts (or finds) the database, checks its schema, and serves until
