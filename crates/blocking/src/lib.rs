@@ -24,7 +24,7 @@ use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
@@ -199,20 +199,18 @@ impl Workers {
             let _ = left_with.left_behind.set(admitted);
         });
         let mut answer = std::pin::pin!(answer);
-        if let Some(deadline) = deadline {
-            tokio::select! {
-                outcome = &mut answer => {
-                    drop(scopeguard::ScopeGuard::into_inner(admitted));
-                    return outcome.map_err(|_| WorkError::Stopped)?;
-                }
+        let outcome = match deadline {
+            Some(deadline) => tokio::select! {
+                outcome = &mut answer => outcome,
                 () = tokio::time::sleep_until(deadline.into()) => {
                     if self.counts.leave_queue(&ticket.state, ABANDONED) {
                         return Err(WorkError::Late);
                     }
+                    answer.await
                 }
-            }
-        }
-        let outcome = answer.await;
+            },
+            None => answer.await,
+        };
         drop(scopeguard::ScopeGuard::into_inner(admitted));
         outcome.map_err(|_| WorkError::Stopped)?
     }
@@ -220,7 +218,7 @@ impl Workers {
     /// Waits, blocking, until no job is queued or running, or `limit` has
     /// passed; true when idle. For the end of a process: its threads are
     /// not joined, so work still running when `main` returns is cut off.
-    pub fn wait_idle(&self, limit: std::time::Duration) -> bool {
+    pub fn wait_idle(&self, limit: Duration) -> bool {
         let until = Instant::now() + limit;
         loop {
             if self.waiting() == 0 && self.running() == 0 {
@@ -229,7 +227,7 @@ impl Workers {
             if Instant::now() >= until {
                 return false;
             }
-            std::thread::sleep(std::time::Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 
