@@ -3,7 +3,7 @@
 //! asks for, so there is no list of public paths to keep in sync.
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header::AUTHORIZATION, web::Data};
-use domain::{AccountService, Caller, DomainError};
+use domain::{AccountService, Caller, ClaimedCaller, DomainError};
 use futures_util::future::LocalBoxFuture;
 
 use crate::error::ApiError;
@@ -39,6 +39,26 @@ impl FromRequest for MaybeUser {
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let bearer = Bearer::read(request);
         Box::pin(async move { Ok(Self(Bearer::authenticate(bearer?).await?)) })
+    }
+}
+
+/// What the token claims, if one is presented, with its signature and
+/// expiry checked but not its session: for a read that checks the session
+/// in its own statement (`GET /posts`). No header means anonymous; a bad
+/// token is a 401 here, an ended session a 401 from the read.
+pub(crate) struct MaybeClaimed(pub Option<ClaimedCaller>);
+
+impl FromRequest for MaybeClaimed {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Bearer::read(request).and_then(|bearer| {
+            let claimed = bearer
+                .map(|Bearer { accounts, token }| accounts.claim(&token))
+                .transpose()?;
+            Ok(Self(claimed))
+        }))
     }
 }
 

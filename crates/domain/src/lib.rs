@@ -16,6 +16,8 @@
 //!
 //! Use cases that act for someone take a [`Caller`], which only
 //! [`AccountService::authenticate`] makes: a bare [`UserId`] cannot act.
+//! A read that checks the session in its own statement takes a
+//! [`ClaimedCaller`] instead, which only [`AccountService::claim`] makes.
 
 #![warn(missing_docs)]
 
@@ -52,8 +54,8 @@ pub use posts::{
     PostFilter, PostInput, PostPatch, PostQuery, PostService, PostTitle, PostView,
 };
 pub use session::{
-    Caller, NewSession, RefreshToken, Rotation, Session, SignIn, TokenClaims, TokenDigest,
-    UserAgent,
+    Caller, ClaimedCaller, NewSession, RefreshToken, Rotation, Session, SignIn, TokenClaims,
+    TokenDigest, UserAgent,
 };
 pub use throttle::{
     ClientAddress, Count, CounterKey, CredentialThrottle, InFlight, Limit, LimitKind, Refusal,

@@ -81,6 +81,18 @@ pub trait PostRepository: Send + Sync {
         page: PageRequest,
     ) -> Result<Page<PostView>, DomainError>;
 
+    /// [`PostRepository::list`] for a signed-in reader whose session is
+    /// not checked yet: the page as `claims.user` sees it when
+    /// `claims.session` is theirs and live (as [`SessionRepository::caller`]
+    /// would find it), `None` when not. It runs on every signed-in list, so
+    /// a store that can check the session in the page's own read should.
+    async fn list_for_session(
+        &self,
+        filter: PostFilter,
+        claims: TokenClaims,
+        page: PageRequest,
+    ) -> Result<Option<Page<PostView>>, DomainError>;
+
     /// Applies the changes that are set and moves `updated_at`;
     /// `None` when the post does not exist.
     async fn update(&self, id: PostId, changes: PostChanges) -> Result<Option<Post>, DomainError>;

@@ -164,6 +164,34 @@ impl Caller {
     }
 }
 
+/// A signed-in reader whose token checks out but whose session has not been
+/// looked up yet. A read that can check the session in its own statement
+/// takes one ([`crate::PostService::list`]), so that a signed-in page costs
+/// one round trip, not two. Only [`crate::AccountService::claim`] makes one
+/// from a token, or a [`Caller`], whose session was checked already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimedCaller(TokenClaims);
+
+impl ClaimedCaller {
+    pub(crate) fn new(claims: TokenClaims) -> Self {
+        Self(claims)
+    }
+
+    /// The user and session the token names; the read checks the session.
+    pub fn claims(&self) -> TokenClaims {
+        self.0
+    }
+}
+
+impl From<&Caller> for ClaimedCaller {
+    fn from(caller: &Caller) -> Self {
+        Self(TokenClaims {
+            user: caller.id(),
+            session: caller.session(),
+        })
+    }
+}
+
 /// The id of an optional caller: what visibility rules compare with an author.
 pub(crate) fn viewer_id(viewer: Option<&Caller>) -> Option<UserId> {
     viewer.map(Caller::id)

@@ -1,23 +1,24 @@
 //! [`PostRepository`] over PostgreSQL. Every read joins the author, and a
 //! signed-in reader's like, in the same statement: a page costs one query
-//! whatever its size.
+//! whatever its size. A signed-in list checks the reader's session in that
+//! statement too, where the page is read on the primary.
 
 mod rows;
 
 use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
-use diesel::dsl::now;
+use diesel::dsl::{exists, now};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 use domain::{
     Cursor, DomainError, NewPost, Page, PageRequest, Post, PostChanges, PostFilter, PostId,
-    PostRepository, PostView, UserId,
+    PostRepository, PostView, SessionRepository, TokenClaims, UserId,
 };
 
 use crate::db::{OptionalRow, acting_user_gone, db_error};
 use crate::paging::{WithLimit, after_cursor, page_from_rows};
-use crate::schema::{likes, posts, users};
-use crate::{Database, ReadRouter};
+use crate::schema::{likes, posts, sessions, users};
+use crate::{Database, PgSessionRepository, ReadRouter};
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
 
 /// The foreign key from `posts.author_id` to `users` (see the create_posts migration).
@@ -27,6 +28,8 @@ const AUTHOR_EXISTS: &str = "posts_author_id_fkey";
 pub struct PgPostRepository {
     db: Database,
     reads: ReadRouter,
+    /// The session lookup, where it cannot go with the page.
+    sessions: PgSessionRepository,
 }
 
 impl PgPostRepository {
@@ -39,6 +42,7 @@ impl PgPostRepository {
     pub fn routed(reads: ReadRouter) -> Self {
         Self {
             db: reads.primary().clone(),
+            sessions: PgSessionRepository::routed(reads.clone()),
             reads,
         }
     }
@@ -77,16 +81,27 @@ macro_rules! anonymous_views {
 }
 
 /// Up to `limit + 1` rows of `$views` (either reader's statement) that pass
-/// `$filter`, newest first, after `$page`'s cursor. A macro because the two
-/// statements are different types: a generic function would need diesel's
-/// bounds for every filter, longer than the body.
+/// `$filter`, newest first, after `$page`'s cursor; with `$live`, a
+/// `TokenClaims`, none unless its session is theirs (sessions go with their
+/// user, so a live session also means the user exists). A macro because the
+/// two statements are different types: a generic function would need
+/// diesel's bounds for every filter, longer than the body.
 macro_rules! load_page {
-    ($conn:expr, $views:expr, $filter:expr, $page:expr) => {{
+    ($conn:expr, $views:expr, $filter:expr, $page:expr, $live:expr) => {{
         let filter: &PostFilter = $filter;
         let page: PageRequest = $page;
+        let live: Option<TokenClaims> = $live;
         let mut query = $views
             .order((posts::created_at.desc(), posts::id.desc()))
             .into_boxed();
+        if let Some(claims) = live {
+            // Uncorrelated, so PostgreSQL runs it once, before the page.
+            query = query.filter(exists(
+                sessions::table
+                    .filter(sessions::id.eq(claims.session.get()))
+                    .filter(sessions::user_id.eq(claims.user.get())),
+            ));
+        }
         if !filter.include_drafts {
             query = query.filter(posts::published);
         }
@@ -164,20 +179,45 @@ impl PostRepository for PgPostRepository {
         self.reads
             .read(viewer, move |conn| {
                 let rows = match viewer {
-                    Some(viewer) => load_page!(conn, post_views!(viewer.get()), &filter, page),
-                    None => load_page!(conn, anonymous_views!(), &filter, page),
+                    Some(viewer) => {
+                        load_page!(conn, post_views!(viewer.get()), &filter, page, None)
+                    }
+                    None => load_page!(conn, anonymous_views!(), &filter, page, None),
                 };
-                let views = rows
-                    .map_err(db_error)?
-                    .into_iter()
-                    .map(into_view)
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(page_from_rows(views, page.limit, |view| Cursor {
-                    created_at: view.post.created_at,
-                    id: view.post.id.get(),
-                }))
+                page_of(rows, page)
             })
             .await
+    }
+
+    /// One statement on the primary: the page, empty unless the session is
+    /// live. Only an empty page costs a second look, to tell an ended
+    /// session from nothing to show. With replicas the session is still the
+    /// primary's to check, and the page goes where [`ReadRouter`] sends it.
+    async fn list_for_session(
+        &self,
+        filter: PostFilter,
+        claims: TokenClaims,
+        page: PageRequest,
+    ) -> Result<Option<Page<PostView>>, DomainError> {
+        if self.reads.has_replicas() {
+            let Some(viewer) = self.sessions.caller(claims.user, claims.session).await? else {
+                return Ok(None);
+            };
+            return self.list(filter, Some(viewer.id), page).await.map(Some);
+        }
+        let found = self
+            .db
+            .run_blocking(move |conn| {
+                let viewer = claims.user.get();
+                let rows = load_page!(conn, post_views!(viewer), &filter, page, Some(claims));
+                page_of(rows, page)
+            })
+            .await?;
+        if !found.items.is_empty() {
+            return Ok(Some(found));
+        }
+        let live = self.sessions.caller(claims.user, claims.session).await?;
+        Ok(live.map(|_| found))
     }
 
     async fn update(&self, id: PostId, changes: PostChanges) -> Result<Option<Post>, DomainError> {
@@ -203,6 +243,22 @@ impl PostRepository for PgPostRepository {
             })
             .await
     }
+}
+
+/// The page `rows` hold, `page.limit` of them and the cursor past them.
+fn page_of(
+    rows: QueryResult<Vec<ViewRow>>,
+    page: PageRequest,
+) -> Result<Page<PostView>, DomainError> {
+    let views = rows
+        .map_err(db_error)?
+        .into_iter()
+        .map(into_view)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page_from_rows(views, page.limit, |view| Cursor {
+        created_at: view.post.created_at,
+        id: view.post.id.get(),
+    }))
 }
 
 /// For the transaction of a search only. A cached statement switches to a

@@ -98,7 +98,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Default::default()
     };
     for number in 1.. {
-        let page = posts.list(query.clone(), Some(bob)).await?;
+        let page = posts.list(query.clone(), Some(&bob.into())).await?;
         let shown: Vec<String> = page
             .items
             .iter()

@@ -164,6 +164,7 @@ macro_rules! conformance_tests {
                 posts_made_in_one_burst_are_all_paged,
                 a_full_last_page_has_no_next_cursor,
                 lists_filter_by_author_drafts_and_search,
+                a_signed_in_list_is_answered_only_for_a_live_session,
                 search_matches_wildcards_literally_and_ignores_case,
                 updates_apply_what_is_set_and_move_updated_at,
                 deleting_a_post_takes_its_likes,

@@ -6,7 +6,7 @@ use domain::{PostId, PostService};
 
 use super::created;
 use crate::{
-    caller_extractors::{AuthenticatedUser, MaybeUser},
+    caller_extractors::{AuthenticatedUser, MaybeClaimed, MaybeUser},
     dto::{
         NewPostBody, PageBody, PatchPostBody, PostBody, PostListQuery, PostPage, ReplacePostBody,
     },
@@ -73,7 +73,7 @@ pub(crate) async fn create(
 )]
 pub(crate) async fn list(
     posts: Data<PostService>,
-    viewer: MaybeUser,
+    viewer: MaybeClaimed,
     query: Query<PostListQuery>,
 ) -> Result<Json<PageBody<PostBody>>, ApiError> {
     let query = query.into_inner().parse()?;

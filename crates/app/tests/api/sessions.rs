@@ -199,6 +199,40 @@ async fn logout_ends_the_session_at_once_and_is_idempotent() {
     problem(anonymous, StatusCode::UNAUTHORIZED).await;
 }
 
+/// `GET /posts` checks the session in the page's own statement: a page,
+/// or an empty one, while it lives; a 401 once it ended, whether or not any
+/// post matches. Input that breaks a rule is refused before the session is
+/// read, so an ended session's bad query is a 422.
+#[tokio::test]
+async fn a_signed_in_post_list_ends_with_its_session() {
+    let app = spawn_app().await;
+    let pair = ada(&app).await;
+    let post = json!({"title": "Hello", "content": "World"});
+    let created = app.post_json("/posts", &post, Some(&pair.access)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let listed = |query: &'static str| {
+        let app = &app;
+        let token = pair.access.clone();
+        async move { app.get(&format!("/posts{query}"), Some(&token)).await }
+    };
+
+    let page = body(listed("").await).await;
+    assert_eq!(page["items"][0]["title"], "Hello");
+    let nothing = body(listed("?search=no+post+says+this").await).await;
+    assert_eq!(nothing["items"], json!([]));
+
+    assert_eq!(
+        logout(&app, &pair.access).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    for query in ["", "?search=no+post+says+this"] {
+        let ended = listed(query).await;
+        assert_eq!(ended.headers()["www-authenticate"], "Bearer", "{query:?}");
+        problem(ended, StatusCode::UNAUTHORIZED).await;
+    }
+    problem(listed("?search=ab").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
+
 #[tokio::test]
 async fn a_user_lists_their_sessions_and_ends_one_or_all_others() {
     let app = spawn_app().await;

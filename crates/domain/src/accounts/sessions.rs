@@ -2,8 +2,8 @@
 //! behind every authenticated request, and revocation by their owner.
 
 use crate::{
-    AccountService, Caller, ClientAddress, DomainError, Entity, NewSession, Rotation, Session,
-    SessionId, SignIn, User, UserAgent,
+    AccountService, Caller, ClaimedCaller, ClientAddress, DomainError, Entity, NewSession,
+    Rotation, Session, SessionId, SignIn, User, UserAgent,
 };
 
 impl AccountService {
@@ -55,11 +55,18 @@ impl AccountService {
         }
     }
 
+    /// What a bearer token claims, checked for signature and expiry only:
+    /// for a read that checks the session itself ([`ClaimedCaller`]).
+    /// Errors: [`DomainError::InvalidToken`].
+    pub fn claim(&self, token: &str) -> Result<ClaimedCaller, DomainError> {
+        self.tokens.verify(token).map(ClaimedCaller::new)
+    }
+
     /// The caller a bearer token stands for, in one storage round trip.
     /// Errors: [`DomainError::InvalidToken`], also when the session has been
     /// revoked or the user deleted.
     pub async fn authenticate(&self, token: &str) -> Result<Caller, DomainError> {
-        let claims = self.tokens.verify(token)?;
+        let claims = self.claim(token)?.claims();
         let user = self
             .sessions
             .caller(claims.user, claims.session)

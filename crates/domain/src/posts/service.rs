@@ -1,9 +1,9 @@
 use std::sync::Arc;
 
 use crate::{
-    Caller, DomainError, Entity, InvalidValue, NewPost, Page, PageRequest, PostChanges,
-    PostContent, PostFilter, PostId, PostRepository, PostTitle, PostView, UserId, UserRepository,
-    session::viewer_id, validation::collect,
+    Caller, ClaimedCaller, DomainError, Entity, InvalidValue, NewPost, Page, PageRequest,
+    PostChanges, PostContent, PostFilter, PostId, PostRepository, PostTitle, PostView, UserId,
+    UserRepository, session::viewer_id, validation::collect,
 };
 
 /// Raw input for a new post, or for replacing one whole.
@@ -93,16 +93,18 @@ impl PostService {
     }
 
     /// Published posts, newest first, optionally by one author and/or
-    /// matching a search text.
+    /// matching a search text. A signed-in viewer's session is checked by
+    /// the read itself, after the query is found valid.
     ///
     /// # Errors
     /// [`DomainError::Validation`] for a search text over
     /// [`MAX_SEARCH_CHARS`], or with fewer than [`MIN_SEARCH_CHARS`] telling
-    /// characters.
+    /// characters; [`DomainError::InvalidToken`] when the viewer's session
+    /// has been revoked or their account deleted.
     pub async fn list(
         &self,
         query: PostQuery,
-        viewer: Option<&Caller>,
+        viewer: Option<&ClaimedCaller>,
     ) -> Result<Page<PostView>, DomainError> {
         let search =
             parse_search(query.search.as_deref()).map_err(|e| collect([("search", Some(e))]))?;
@@ -111,7 +113,14 @@ impl PostService {
             search,
             include_drafts: false,
         };
-        self.posts.list(filter, viewer_id(viewer), query.page).await
+        match viewer {
+            None => self.posts.list(filter, None, query.page).await,
+            Some(viewer) => self
+                .posts
+                .list_for_session(filter, viewer.claims(), query.page)
+                .await?
+                .ok_or(DomainError::InvalidToken),
+        }
     }
 
     /// One author's posts, newest first, with their drafts when the viewer

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use domain::{
-    DomainError, LikeRepository, NewSession, PageLimit, PageRequest, PostId, PostRepository,
-    SessionId, SessionRepository, TokenDigest, UserAgent, UserId, UserRepository,
+    DomainError, LikeRepository, NewSession, Page, PageLimit, PageRequest, PostId, PostRepository,
+    PostView, SessionId, SessionRepository, TokenClaims, TokenDigest, UserAgent, UserId,
+    UserRepository,
 };
 
 use super::ReadRouter;
@@ -189,6 +190,52 @@ async fn a_callers_reads_stay_on_the_primary_just_after_their_own_write() {
         cluster.title_seen_by(Some(cluster.ada)).await,
         "on the replica"
     );
+}
+
+/// With replicas, a signed-in list checks the session on the primary (the
+/// stand-in replica has no sessions at all) and reads the page where the
+/// caller's writes allow.
+#[tokio::test]
+async fn a_signed_in_list_checks_the_session_on_the_primary_and_the_page_where_routed() {
+    let cluster = Cluster::new().await;
+    cluster.reads.check_replicas().await;
+    let claims = TokenClaims {
+        user: cluster.ada,
+        session: cluster.session,
+    };
+    let first_title = |page: Option<Page<PostView>>| {
+        let page = page.expect("Ada's session is live");
+        page.items[0].post.title.as_str().to_owned()
+    };
+
+    let just_wrote = cluster
+        .posts
+        .list_for_session(Default::default(), claims, page())
+        .await
+        .unwrap();
+    assert_eq!(first_title(just_wrote), "on the primary");
+
+    cluster.age_adas_last_write();
+    let later = cluster
+        .posts
+        .list_for_session(Default::default(), claims, page())
+        .await
+        .unwrap();
+    assert_eq!(first_title(later), "on the replica");
+
+    assert!(
+        cluster
+            .sessions
+            .revoke(cluster.ada, cluster.session)
+            .await
+            .unwrap()
+    );
+    let revoked = cluster
+        .posts
+        .list_for_session(Default::default(), claims, page())
+        .await
+        .unwrap();
+    assert_eq!(revoked, None);
 }
 
 #[tokio::test]

@@ -4,9 +4,10 @@ use std::collections::HashSet;
 
 use domain::{
     Cursor, DomainError, Page, PageLimit, PageRequest, PostChanges, PostContent, PostFilter,
-    PostId, PostTitle, PostView, UserId,
+    PostId, PostTitle, PostView, TokenClaims, UserId,
 };
 
+use super::sessions::{HOUR, session};
 use super::{Adapters, new_post, post, user, whole_microseconds};
 
 fn first(limit: i64) -> PageRequest {
@@ -123,6 +124,52 @@ pub async fn find_returns_drafts_and_whether_the_viewer_likes_the_post(adapters:
     assert!(!anonymous.liked_by_me);
     let missing = PostId::new(draft.get() + 1000);
     assert_eq!(adapters.posts.find(missing, None).await.unwrap(), None);
+}
+
+/// A signed-in list checks the session in the same read: a live session
+/// gets the page as its user sees it (an empty one too), a session that is
+/// not theirs or has been revoked gets `None` whether or not posts match.
+pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let bob = user(&adapters, "Bob").await;
+    let liked = post(&adapters, ada, "Liked by Bob", true).await;
+    post(&adapters, ada, "Not liked", true).await;
+    adapters.likes.like(bob, liked).await.unwrap();
+    let bobs = session(&adapters, bob, "bob", HOUR).await;
+    let list = |filter: PostFilter, user: UserId| {
+        let adapters = &adapters;
+        let claims = TokenClaims {
+            user,
+            session: bobs,
+        };
+        async move {
+            adapters
+                .posts
+                .list_for_session(filter, claims, first(10))
+                .await
+                .unwrap()
+        }
+    };
+    let nothing = PostFilter {
+        search: Some("no post says this".to_owned()),
+        ..PostFilter::default()
+    };
+
+    let page = list(PostFilter::default(), bob).await.unwrap();
+    assert_eq!(titles(&page), ["Not liked", "Liked by Bob"]);
+    let liked_by_me: Vec<bool> = page.items.iter().map(|view| view.liked_by_me).collect();
+    assert_eq!(liked_by_me, [false, true]);
+    assert_eq!(list(nothing.clone(), bob).await.unwrap().items, []);
+
+    assert_eq!(
+        list(PostFilter::default(), ada).await,
+        None,
+        "not her session"
+    );
+    assert_eq!(list(nothing.clone(), ada).await, None, "not her session");
+    assert!(adapters.sessions.revoke(bob, bobs).await.unwrap());
+    assert_eq!(list(PostFilter::default(), bob).await, None, "revoked");
+    assert_eq!(list(nothing, bob).await, None, "revoked");
 }
 
 /// Pages come newest first by `(created_at, id)`; the next page holds

@@ -10,7 +10,7 @@ use crate::FakeTokenService;
 
 use super::{Adapters, user};
 
-const HOUR: Duration = Duration::from_secs(3600);
+pub(super) const HOUR: Duration = Duration::from_secs(3600);
 
 /// The digest of a token named `text`, of the length storage keeps.
 fn digest(text: &str) -> TokenDigest {
@@ -28,7 +28,12 @@ fn new_session(user: UserId, token: &str, lifetime: Duration) -> NewSession {
 }
 
 /// Stores a session for `user` whose first refresh token is named `token`.
-async fn session(adapters: &Adapters, user: UserId, token: &str, lifetime: Duration) -> SessionId {
+pub(super) async fn session(
+    adapters: &Adapters,
+    user: UserId,
+    token: &str,
+    lifetime: Duration,
+) -> SessionId {
     adapters
         .sessions
         .create(new_session(user, token, lifetime))

@@ -1,7 +1,7 @@
 use domain::async_trait;
 use domain::{
     Author, Cursor, DomainError, NewPost, Page, PageRequest, Post, PostChanges, PostFilter, PostId,
-    PostRepository, PostView, UserId,
+    PostRepository, PostView, SessionRepository, TokenClaims, UserId,
 };
 
 use super::{Data, InMemoryStore, now};
@@ -112,6 +112,23 @@ impl PostRepository for InMemoryStore {
             created_at: view.post.created_at,
             id: view.post.id.get(),
         }))
+    }
+
+    async fn list_for_session(
+        &self,
+        filter: PostFilter,
+        claims: TokenClaims,
+        page: PageRequest,
+    ) -> Result<Option<Page<PostView>>, DomainError> {
+        if SessionRepository::caller(self, claims.user, claims.session)
+            .await?
+            .is_none()
+        {
+            return Ok(None);
+        }
+        PostRepository::list(self, filter, Some(claims.user), page)
+            .await
+            .map(Some)
     }
 
     async fn update(&self, id: PostId, changes: PostChanges) -> Result<Option<Post>, DomainError> {

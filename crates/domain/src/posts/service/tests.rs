@@ -5,8 +5,8 @@ use mockall::predicate::eq;
 
 use super::*;
 use crate::{
-    Author, Email, Entity, MockPostRepository, MockUserRepository, PasswordHash, Post, User,
-    UserName, test_support::caller,
+    Author, Email, Entity, MockPostRepository, MockUserRepository, PasswordHash, Post, SessionId,
+    User, UserName, test_support::caller,
 };
 
 const ALICE: UserId = UserId::new(1);
@@ -134,31 +134,65 @@ fn someone_elses_draft_is_not_found_but_the_author_sees_it() {
     assert!(block_on(posts.get(PostId::new(1), Some(&caller(ALICE)))).is_ok());
 }
 
+fn empty_page() -> Page<PostView> {
+    Page {
+        items: vec![],
+        next_cursor: None,
+    }
+}
+
 #[test]
 fn list_never_includes_drafts_and_validates_search() {
     let mut posts = MockPostRepository::new();
     posts
-        .expect_list()
-        .withf(|filter, viewer, _| {
+        .expect_list_for_session()
+        .withf(|filter, claims, _| {
             !filter.include_drafts
                 && filter.search.as_deref() == Some("50%_off")
-                && *viewer == Some(ALICE)
+                && claims.user == ALICE
+                && claims.session == SessionId::new(1)
         })
-        .returning(|_, _, _| {
-            Ok(Page {
-                items: vec![],
-                next_cursor: None,
-            })
-        });
+        .times(1)
+        .returning(|_, _, _| Ok(Some(empty_page())));
     let posts = service(posts);
     let query = PostQuery {
         search: Some("  50%_off ".into()),
         author: Some(ALICE),
         page: PageRequest::default(),
     };
-    block_on(posts.list(query, Some(&caller(ALICE)))).unwrap();
+    block_on(posts.list(query, Some(&(&caller(ALICE)).into()))).unwrap();
     let error = block_on(posts.list(search(&"s".repeat(201)), None)).unwrap_err();
     assert_eq!(fields(error), ["search"]);
+}
+
+/// The session is checked by the read: an ended one is a bad token, and
+/// input that breaks a rule never reaches storage.
+#[test]
+fn a_signed_in_list_whose_session_ended_is_an_invalid_token() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_list().never();
+    posts
+        .expect_list_for_session()
+        .times(1)
+        .returning(|_, _, _| Ok(None));
+    let posts = service(posts);
+    let viewer = ClaimedCaller::from(&caller(BOB));
+    let error = block_on(posts.list(PostQuery::default(), Some(&viewer))).unwrap_err();
+    assert!(matches!(error, DomainError::InvalidToken), "{error:?}");
+    let error = block_on(posts.list(search("ab"), Some(&viewer))).unwrap_err();
+    assert_eq!(fields(error), ["search"]);
+}
+
+#[test]
+fn an_anonymous_list_checks_no_session() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_list_for_session().never();
+    posts
+        .expect_list()
+        .withf(|_, viewer, _| viewer.is_none())
+        .times(1)
+        .returning(|_, _, _| Ok(empty_page()));
+    block_on(service(posts).list(PostQuery::default(), None)).unwrap();
 }
 
 #[test]

@@ -100,6 +100,27 @@ fn authenticate_loads_the_user_through_the_session() {
     assert_eq!(caller.session(), SessionId::new(3));
 }
 
+/// A claim is the token's word alone: the session is left to the read.
+#[test]
+fn a_claim_checks_the_token_but_looks_nothing_up() {
+    let mut sessions = MockSessionRepository::new();
+    sessions.expect_caller().never();
+    let claimed = accounts(sessions, verifying_as_ada_in_session_3())
+        .claim("t")
+        .unwrap();
+    assert_eq!(claimed.claims().user, UserId::new(7));
+    assert_eq!(claimed.claims().session, SessionId::new(3));
+
+    let mut tokens = MockTokenService::new();
+    tokens
+        .expect_verify()
+        .returning(|_| Err(DomainError::InvalidToken));
+    let error = accounts(MockSessionRepository::new(), tokens)
+        .claim("forged")
+        .unwrap_err();
+    assert!(matches!(error, DomainError::InvalidToken), "{error:?}");
+}
+
 #[test]
 fn authenticate_refuses_a_revoked_session_or_a_deleted_user() {
     let tokens = verifying_as_ada_in_session_3();
