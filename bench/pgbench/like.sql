@@ -8,7 +8,7 @@
 \set viewer random(1, :tokens)
 \set id 1 + int(pow(random(0, 1000000) / 1000000.0, 4) * (:posts - 1))
 \set id :id - case when :id % 10 = 0 then 1 else 0 end
-SELECT "users"."id", "users"."name", "users"."email", "users"."password_hash", "users"."created_at", "user_writes"."written_at", CURRENT_TIMESTAMP FROM (("users" INNER JOIN "sessions" ON ("sessions"."user_id" = "users"."id")) LEFT OUTER JOIN "user_writes" ON ("user_writes"."user_id" = "users"."id")) WHERE (("users"."id" = :viewer) AND ("sessions"."id" = :viewer)) LIMIT :one;
+SELECT "users"."id", "users"."name", "users"."email", "users"."password_hash", "users"."created_at", "user_writes"."written_at", CURRENT_TIMESTAMP FROM ("users" LEFT OUTER JOIN "user_writes" ON ("user_writes"."user_id" = "users"."id")) WHERE (("users"."id" = :viewer) AND EXISTS (SELECT "sessions"."id", "sessions"."user_id", "sessions"."created_at", "sessions"."last_used_at", "sessions"."expires_at", "sessions"."client_address", "sessions"."user_agent" FROM "sessions" WHERE (("sessions"."id" = :viewer) AND ("sessions"."user_id" = :viewer)))) LIMIT :one;
 SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count", "users"."name", ("likes"."user_id" IS NOT NULL) FROM (("posts" INNER JOIN "users" ON ("posts"."author_id" = "users"."id")) LEFT OUTER JOIN "likes" ON (("likes"."post_id" = "posts"."id") AND ("likes"."user_id" = :viewer))) WHERE ("posts"."id" = :id) LIMIT :one;
 \set liking random(0, 1)
 BEGIN;

@@ -16,8 +16,8 @@
 //!
 //! Use cases that act for someone take a [`Caller`], which only
 //! [`AccountService::authenticate`] makes: a bare [`UserId`] cannot act.
-//! A read that checks the session in its own statement takes a
-//! [`ClaimedCaller`] instead, which only [`AccountService::claim`] makes.
+//! A read that checks the session as it reads takes a [`ClaimedCaller`]
+//! instead, made by [`AccountService::claim`] or from a [`Caller`].
 
 #![warn(missing_docs)]
 

@@ -193,7 +193,7 @@ pub trait SessionRepository: Send + Sync {
     ) -> Result<Rotation, DomainError>;
 
     /// The user, if `session` is theirs and not revoked: one read, as it
-    /// runs on every authenticated request.
+    /// runs on nearly every authenticated request.
     async fn caller(&self, user: UserId, session: SessionId) -> Result<Option<User>, DomainError>;
 
     /// The user's live sessions, most recently used first.

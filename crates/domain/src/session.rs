@@ -130,7 +130,8 @@ pub struct TokenClaims {
 /// Who a use case acts for: a user whose token was checked and whose session
 /// is live. Only [`crate::AccountService::authenticate`] makes one, so a bare
 /// [`UserId`] can never stand in for a caller; use cases that act for
-/// someone take a `&Caller`, and read-only ones an `Option<&Caller>`.
+/// someone take a `&Caller`, and read-only ones an `Option<&Caller>`, or
+/// an `Option<&ClaimedCaller>` where the read checks the session itself.
 #[derive(Debug, Clone)]
 pub struct Caller {
     user: User,
@@ -165,7 +166,7 @@ impl Caller {
 }
 
 /// A signed-in reader whose token checks out but whose session has not been
-/// looked up yet. A read that can check the session in its own statement
+/// looked up yet. A read that can check the session in the same read
 /// takes one ([`crate::PostService::list`]), so that a signed-in page costs
 /// one round trip, not two. Only [`crate::AccountService::claim`] makes one
 /// from a token, or a [`Caller`], whose session was checked already.

@@ -17,7 +17,8 @@ use domain::{
 
 use crate::db::{OptionalRow, acting_user_gone, db_error};
 use crate::paging::{WithLimit, after_cursor, page_from_rows};
-use crate::schema::{likes, posts, sessions, users};
+use crate::schema::{likes, posts, users};
+use crate::sessions::live_session;
 use crate::{Database, PgSessionRepository, ReadRouter};
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
 
@@ -82,8 +83,8 @@ macro_rules! anonymous_views {
 
 /// Up to `limit + 1` rows of `$views` (either reader's statement) that pass
 /// `$filter`, newest first, after `$page`'s cursor; with `$live`, a
-/// `TokenClaims`, none unless its session is theirs (sessions go with their
-/// user, so a live session also means the user exists). A macro because the
+/// `TokenClaims`, none unless its session is live, as the caller lookup
+/// finds it (sessions go with their user). A macro because the
 /// two statements are different types: a generic function would need
 /// diesel's bounds for every filter, longer than the body.
 macro_rules! load_page {
@@ -96,11 +97,7 @@ macro_rules! load_page {
             .into_boxed();
         if let Some(claims) = live {
             // Uncorrelated, so PostgreSQL runs it once, before the page.
-            query = query.filter(exists(
-                sessions::table
-                    .filter(sessions::id.eq(claims.session.get()))
-                    .filter(sessions::user_id.eq(claims.user.get())),
-            ));
+            query = query.filter(exists(live_session(claims.user, claims.session)));
         }
         if !filter.include_drafts {
             query = query.filter(posts::published);

@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::data_types::PgInterval;
-use diesel::dsl::{AsExprOf, now, sql};
+use diesel::dsl::{AsExprOf, exists, now, sql};
 use diesel::expression::{SqlLiteral, UncheckedBind};
 use diesel::prelude::*;
 use diesel::sql_types::{Interval, Timestamptz};
@@ -43,6 +43,18 @@ impl PgSessionRepository {
             reads,
         }
     }
+}
+
+/// `user`'s session `session`: the one test of a live session, for the
+/// caller lookup and for reads that check the session in their own
+/// statement. Revoking deletes the row, and deleting a user their sessions.
+#[diesel::dsl::auto_type(no_type_alias)]
+pub(crate) fn live_session(user: UserId, session: SessionId) -> _ {
+    let user: i64 = user.get();
+    let session: i64 = session.get();
+    sessions::table
+        .filter(sessions::id.eq(session))
+        .filter(sessions::user_id.eq(user))
 }
 
 /// `now() + lifetime`, on the database's clock like every other session time.
@@ -130,10 +142,9 @@ impl SessionRepository for PgSessionRepository {
             .db
             .run_blocking(move |conn| {
                 users::table
-                    .inner_join(sessions::table)
                     .left_join(user_writes::table.on(user_writes::user_id.eq(users::id)))
                     .filter(users::id.eq(user.get()))
-                    .filter(sessions::id.eq(session.get()))
+                    .filter(exists(live_session(user, session)))
                     // The last write and now, both on the primary's clock.
                     // Typed, not a SQL literal: diesel caches only typed
                     // statements, and this one runs for every signed-in request.
@@ -173,14 +184,10 @@ impl SessionRepository for PgSessionRepository {
     async fn revoke(&self, user: UserId, session: SessionId) -> Result<bool, DomainError> {
         self.db
             .run_blocking(move |conn| {
-                diesel::delete(
-                    sessions::table
-                        .filter(sessions::id.eq(session.get()))
-                        .filter(sessions::user_id.eq(user.get())),
-                )
-                .execute(conn)
-                .map(|deleted| deleted > 0)
-                .map_err(db_error)
+                diesel::delete(live_session(user, session))
+                    .execute(conn)
+                    .map(|deleted| deleted > 0)
+                    .map_err(db_error)
             })
             .await
     }

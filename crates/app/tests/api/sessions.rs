@@ -202,11 +202,13 @@ async fn logout_ends_the_session_at_once_and_is_idempotent() {
 /// `GET /posts` checks the session in the page's own statement: a page,
 /// or an empty one, while it lives; a 401 once it ended, whether or not any
 /// post matches. Input that breaks a rule is refused before the session is
-/// read, so an ended session's bad query is a 422.
+/// read, so an ended session's bad query is a 422. Another live session of
+/// the same user changes nothing.
 #[tokio::test]
 async fn a_signed_in_post_list_ends_with_its_session() {
     let app = spawn_app().await;
     let pair = ada(&app).await;
+    let other = login_as(&app, "second device").await;
     let post = json!({"title": "Hello", "content": "World"});
     let created = app.post_json("/posts", &post, Some(&pair.access)).await;
     assert_eq!(created.status(), StatusCode::CREATED);
@@ -231,6 +233,8 @@ async fn a_signed_in_post_list_ends_with_its_session() {
         problem(ended, StatusCode::UNAUTHORIZED).await;
     }
     problem(listed("?search=ab").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let still = app.get("/posts", Some(&other.access)).await;
+    assert_eq!(body(still).await["items"][0]["title"], "Hello");
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Who must read from the primary for now, because they wrote moments ago.
 //!
 //! Filled by the session lookup, which runs on the primary at the start of
-//! every signed-in request, so it is right on every node. Two keys:
+//! every signed-in request (for `GET /posts`, in the list's read, before
+//! its page), so it is right on every node. Two keys:
 //! - the user, for reads that name the viewer or the author (post lists and
 //!   posts, profiles, the caller's own account);
 //! - the tokio task of the request, for the one read whose port call names

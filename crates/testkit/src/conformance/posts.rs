@@ -128,7 +128,8 @@ pub async fn find_returns_drafts_and_whether_the_viewer_likes_the_post(adapters:
 
 /// A signed-in list checks the session in the same read: a live session
 /// gets the page as its user sees it (an empty one too), a session that is
-/// not theirs or has been revoked gets `None` whether or not posts match.
+/// not theirs or has been revoked gets `None` whether or not posts match,
+/// even while the user has other live sessions.
 pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
     let bob = user(&adapters, "Bob").await;
@@ -136,6 +137,8 @@ pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adap
     post(&adapters, ada, "Not liked", true).await;
     adapters.likes.like(bob, liked).await.unwrap();
     let bobs = session(&adapters, bob, "bob", HOUR).await;
+    session(&adapters, bob, "bob's other device", HOUR).await;
+    session(&adapters, ada, "ada", HOUR).await;
     let list = |filter: PostFilter, user: UserId| {
         let adapters = &adapters;
         let claims = TokenClaims {
