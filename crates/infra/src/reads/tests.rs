@@ -203,25 +203,21 @@ async fn a_signed_in_list_checks_the_session_on_the_primary_and_the_page_where_r
         user: cluster.ada,
         session: cluster.session,
     };
+    let list_as_ada = || async {
+        cluster
+            .posts
+            .list_for_session(Default::default(), claims, page())
+            .await
+            .unwrap()
+    };
     let first_title = |page: Option<Page<PostView>>| {
         let page = page.expect("Ada's session is live");
         page.items[0].post.title.as_str().to_owned()
     };
 
-    let just_wrote = cluster
-        .posts
-        .list_for_session(Default::default(), claims, page())
-        .await
-        .unwrap();
-    assert_eq!(first_title(just_wrote), "on the primary");
-
+    assert_eq!(first_title(list_as_ada().await), "on the primary");
     cluster.age_adas_last_write();
-    let later = cluster
-        .posts
-        .list_for_session(Default::default(), claims, page())
-        .await
-        .unwrap();
-    assert_eq!(first_title(later), "on the replica");
+    assert_eq!(first_title(list_as_ada().await), "on the replica");
 
     assert!(
         cluster
@@ -230,12 +226,7 @@ async fn a_signed_in_list_checks_the_session_on_the_primary_and_the_page_where_r
             .await
             .unwrap()
     );
-    let revoked = cluster
-        .posts
-        .list_for_session(Default::default(), claims, page())
-        .await
-        .unwrap();
-    assert_eq!(revoked, None);
+    assert_eq!(list_as_ada().await, None, "revoked");
 }
 
 #[tokio::test]

@@ -201,12 +201,7 @@ fn a_search_needs_three_characters_besides_spaces_and_wildcards() {
     posts
         .expect_list()
         .withf(|filter, _, _| filter.search.as_deref() == Some("a%b_c"))
-        .returning(|_, _, _| {
-            Ok(Page {
-                items: vec![],
-                next_cursor: None,
-            })
-        });
+        .returning(|_, _, _| Ok(empty_page()));
     let posts = service(posts);
     for short in [
         "a", "ab", "%", "%%%", "__", "\\\\\\", "a _%", "a b", "%a%b%",
@@ -223,12 +218,7 @@ fn blank_search_means_no_search() {
     posts
         .expect_list()
         .withf(|filter, _, _| filter.search.is_none())
-        .returning(|_, _, _| {
-            Ok(Page {
-                items: vec![],
-                next_cursor: None,
-            })
-        });
+        .returning(|_, _, _| Ok(empty_page()));
     block_on(service(posts).list(search("   "), None)).unwrap();
 }
 
@@ -241,12 +231,7 @@ fn an_authors_own_list_includes_drafts_only_for_them() {
             filter.author_id == Some(ALICE) && filter.include_drafts == (*viewer == Some(ALICE))
         })
         .times(3)
-        .returning(|_, _, _| {
-            Ok(Page {
-                items: vec![],
-                next_cursor: None,
-            })
-        });
+        .returning(|_, _, _| Ok(empty_page()));
     let mut users = MockUserRepository::new();
     users
         .expect_find_by_id()
