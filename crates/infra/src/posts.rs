@@ -1,8 +1,10 @@
 //! [`PostRepository`] over PostgreSQL. Every read joins the author, and a
 //! signed-in reader's like, in the same statement: a page costs one query
 //! whatever its size. A signed-in list checks the reader's session in that
-//! statement too, where the page is read on the primary.
+//! statement too, where the page is read on the primary, and the feed reads
+//! the reader's likes once for the page rather than once a row.
 
+mod likes_in_range;
 mod rows;
 
 use async_trait::async_trait;
@@ -20,6 +22,7 @@ use crate::paging::{WithLimit, after_cursor, page_from_rows};
 use crate::schema::{likes, posts, users};
 use crate::sessions::live_session;
 use crate::{Database, PgSessionRepository, ReadRouter};
+use likes_in_range::LikesInRange;
 use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
 
 /// The foreign key from `posts.author_id` to `users` (see the create_posts migration).
@@ -81,14 +84,24 @@ macro_rules! anonymous_views {
     };
 }
 
-/// Up to `limit + 1` rows of `$views` (either reader's statement) that pass
+/// Posts joined with their author, before a reader's likes are added: the
+/// feed's page for [`LikesInRange`].
+macro_rules! authored_posts {
+    () => {
+        posts::table
+            .inner_join(users::table)
+            .select((PostRow::as_select(), users::name))
+    };
+}
+
+/// The statement for up to `limit + 1` rows of `$views` that pass
 /// `$filter`, newest first, after `$page`'s cursor; with `$live`, a
 /// `TokenClaims`, none unless its session is live, as the caller lookup
 /// finds it (sessions go with their user). A macro because the
-/// two statements are different types: a generic function would need
+/// statements are different types: a generic function would need
 /// diesel's bounds for every filter, longer than the body.
-macro_rules! load_page {
-    ($conn:expr, $views:expr, $filter:expr, $page:expr, $live:expr) => {{
+macro_rules! page_query {
+    ($views:expr, $filter:expr, $page:expr, $live:expr) => {{
         let filter: &PostFilter = $filter;
         let page: PageRequest = $page;
         let live: Option<TokenClaims> = $live;
@@ -116,9 +129,17 @@ macro_rules! load_page {
         if let Some(after) = page.after {
             query = query.filter(after_cursor!(posts::created_at, posts::id, after));
         }
-        let query = WithLimit::page(query, page.limit);
+        WithLimit::page(query, page.limit)
+    }};
+}
+
+/// Loads the page `$query` reads for `$filter`: a search in the transaction
+/// its settings need.
+macro_rules! load_page {
+    ($conn:expr, $query:expr, $filter:expr) => {{
         let conn: &mut PgConnection = $conn;
-        if filter.search.is_some() {
+        let query = $query;
+        if $filter.search.is_some() {
             conn.build_transaction().read_only().run(|conn| {
                 conn.batch_execute(SEARCH_SETTINGS)?;
                 query.load::<ViewRow>(conn)
@@ -127,6 +148,28 @@ macro_rules! load_page {
             query.load::<ViewRow>(conn)
         }
     }};
+}
+
+/// A page as `viewer` sees it; with `live`, empty unless that session is
+/// live. The feed reads the viewer's likes once over the page's ids, a
+/// filtered page joins them row by row ([`LikesInRange`] says why).
+fn signed_in_page(
+    conn: &mut PgConnection,
+    viewer: i64,
+    filter: &PostFilter,
+    page: PageRequest,
+    live: Option<TokenClaims>,
+) -> QueryResult<Vec<ViewRow>> {
+    if filter.author_id.is_none() && filter.search.is_none() {
+        let query = page_query!(authored_posts!(), filter, page, live);
+        LikesInRange::new(query, viewer).load::<ViewRow>(conn)
+    } else {
+        load_page!(
+            conn,
+            page_query!(post_views!(viewer), filter, page, live),
+            filter
+        )
+    }
 }
 
 #[async_trait]
@@ -176,10 +219,11 @@ impl PostRepository for PgPostRepository {
         self.reads
             .read(viewer, move |conn| {
                 let rows = match viewer {
-                    Some(viewer) => {
-                        load_page!(conn, post_views!(viewer.get()), &filter, page, None)
+                    Some(viewer) => signed_in_page(conn, viewer.get(), &filter, page, None),
+                    None => {
+                        let query = page_query!(anonymous_views!(), &filter, page, None);
+                        load_page!(conn, query, &filter)
                     }
-                    None => load_page!(conn, anonymous_views!(), &filter, page, None),
                 };
                 page_of(rows, page)
             })
@@ -205,8 +249,7 @@ impl PostRepository for PgPostRepository {
         let found = self
             .db
             .run_blocking(move |conn| {
-                let viewer = claims.user.get();
-                let rows = load_page!(conn, post_views!(viewer), &filter, page, Some(claims));
+                let rows = signed_in_page(conn, claims.user.get(), &filter, page, Some(claims));
                 page_of(rows, page)
             })
             .await?;

@@ -267,3 +267,105 @@ fn an_anonymous_page_reads_no_likes_and_is_cached() {
     assert!(!sql.contains("likes"), "{sql}");
     assert!(QueryFragment::<Pg>::is_safe_to_cache_prepared(&query, &Pg).unwrap());
 }
+
+/// The feed reads a reader's likes over the page's range of ids, which
+/// assumes nothing about ids following `created_at`: with the two in a
+/// scrambled order, every page of the feed still reports exactly the
+/// reader's likes, as a page filtered by author (joined row by row) does.
+#[tokio::test]
+async fn the_feed_reports_the_readers_likes_whatever_the_order_of_ids() {
+    use std::collections::BTreeSet;
+
+    use diesel::prelude::*;
+
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    let bob = f.user("Bob").await;
+    let carol = f.user("Carol").await;
+    let mut ids = Vec::new();
+    for n in 0..9 {
+        ids.push(f.post(ada, &format!("post {n}"), "x", true).await);
+    }
+    for &n in &[1, 2, 4, 7] {
+        f.likes.like(bob, ids[n]).await.unwrap();
+    }
+    for &n in &[0, 3, 8] {
+        f.likes.like(carol, ids[n]).await.unwrap();
+    }
+    let mut conn = PgConnection::establish(f.db.url()).unwrap();
+    // 4 is coprime with 9, so this gives each of the nine posts its own second.
+    diesel::sql_query(
+        "UPDATE posts SET created_at = timestamptz '2026-01-01T00:00:00Z' + (id * 4 % 9) * interval '1 second'",
+    )
+    .execute(&mut conn)
+    .unwrap();
+
+    let by_ada = PostFilter {
+        author_id: Some(ada),
+        ..PostFilter::default()
+    };
+    let limit = PageLimit::new(2).unwrap();
+    for filter in [PostFilter::default(), by_ada] {
+        let (mut seen, mut liked, mut after) = (Vec::new(), BTreeSet::new(), None);
+        loop {
+            let request = PageRequest { limit, after };
+            let page = f.posts.list(filter.clone(), Some(bob), request).await;
+            let page = page.unwrap();
+            for view in &page.items {
+                seen.push(view.post.id);
+                if view.liked_by_me {
+                    liked.insert(view.post.id);
+                }
+            }
+            match page.next_cursor {
+                Some(cursor) => after = Some(cursor),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 9, "{filter:?}: every post once");
+        assert_ne!(seen, ids.iter().rev().copied().collect::<Vec<_>>());
+        let bobs: BTreeSet<_> = [1, 2, 4, 7].iter().map(|&n| ids[n]).collect();
+        assert_eq!(liked, bobs, "{filter:?}: Bob's likes, not Carol's");
+    }
+}
+
+/// A signed-in page of the feed is one statement that checks the session
+/// and reads the reader's likes, and diesel caches it: otherwise PostgreSQL
+/// would parse and plan every signed-in page again.
+#[test]
+fn a_signed_in_feed_page_is_one_statement_diesel_caches() {
+    use diesel::pg::Pg;
+    use diesel::query_builder::QueryFragment;
+    use domain::{Cursor, SessionId, TokenClaims};
+
+    use super::*;
+
+    let claims = TokenClaims {
+        user: UserId::new(7),
+        session: SessionId::new(9),
+    };
+    let request = PageRequest {
+        limit: PageLimit::new(20).unwrap(),
+        after: Some(Cursor {
+            created_at: std::time::UNIX_EPOCH,
+            id: 5,
+        }),
+    };
+    let page = page_query!(
+        authored_posts!(),
+        &PostFilter::default(),
+        request,
+        Some(claims)
+    );
+    let query = LikesInRange::new(page, 7);
+    let sql = diesel::debug_query::<Pg, _>(&query).to_string();
+    for part in [
+        "EXISTS (SELECT",
+        "\"sessions\"",
+        " LIMIT 21",
+        "likes.post_id BETWEEN",
+    ] {
+        assert!(sql.contains(part), "{part} in {sql}");
+    }
+    assert!(QueryFragment::<Pg>::is_safe_to_cache_prepared(&query, &Pg).unwrap());
+}
