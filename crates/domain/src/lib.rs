@@ -18,6 +18,9 @@
 //! [`AccountService::authenticate`] makes: a bare [`UserId`] cannot act.
 //! A read that checks the session as it reads takes a [`ClaimedCaller`]
 //! instead, made by [`AccountService::claim`] or from a [`Caller`].
+//!
+//! What each version breaks, and how to move to it, is in the crate's
+//! `CHANGELOG.md`.
 
 #![warn(missing_docs)]
 
