@@ -1,4 +1,4 @@
-//! [`PostRepository`] over PostgreSQL. Every read joins the author, and a
+//! [`PostRepository`] over PostgreSQL. Every read gets the author, and a
 //! signed-in reader's like, in the same statement: a page costs one query
 //! whatever its size. A signed-in list checks the reader's session in that
 //! statement too, where the page is read on the primary, and the feed reads
@@ -150,9 +150,8 @@ macro_rules! load_page {
     }};
 }
 
-/// A page as `viewer` sees it; with `live`, empty unless that session is
-/// live. The feed reads the viewer's likes once over the page's ids, a
-/// filtered page joins them row by row ([`LikesInRange`] says why).
+/// A page as `viewer` sees it; with `live` (the viewer's own claims), empty
+/// unless that session is live.
 fn signed_in_page(
     conn: &mut PgConnection,
     viewer: i64,
@@ -160,7 +159,7 @@ fn signed_in_page(
     page: PageRequest,
     live: Option<TokenClaims>,
 ) -> QueryResult<Vec<ViewRow>> {
-    if filter.author_id.is_none() && filter.search.is_none() {
+    if reads_likes_by_range(filter) {
         let query = page_query!(authored_posts!(), filter, page, live);
         LikesInRange::new(query, viewer).load::<ViewRow>(conn)
     } else {
@@ -170,6 +169,14 @@ fn signed_in_page(
             filter
         )
     }
+}
+
+/// Whether a signed-in page reads the viewer's likes once over its ids:
+/// only the feed, whose ids lie close together. A page filtered by author
+/// or search spans many ids, so it joins them row by row ([`LikesInRange`]
+/// says why).
+fn reads_likes_by_range(filter: &PostFilter) -> bool {
+    filter.author_id.is_none() && filter.search.is_none()
 }
 
 #[async_trait]

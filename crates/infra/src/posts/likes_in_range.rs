@@ -2,9 +2,10 @@
 //! instead of one `likes` probe per row.
 //!
 //! Joining `likes` on `(user_id, post_id)` descends `likes_pkey` once per row
-//! of the page: 21 descents, three buffers each, for a page of 20. That probe
-//! is what made a signed-in page cost PostgreSQL about 1.4 times an
-//! anonymous one (docs/performance.md, finding 19). A page of the feed is a
+//! of the page: 21 descents, 64 buffers of the page's 144, for a page of 20.
+//! That probe is what made a signed-in page's statement take 1.53 times an
+//! anonymous one's execution time (pg_stat_statements in the benchmark;
+//! docs/performance.md, finding 19). A page of the feed is a
 //! run of the newest posts, and ids and `created_at` are both given by the
 //! database at insert, so the page's ids lie in a narrow range: the
 //! reader's likes in that range are found with one descent and hashed.
@@ -20,9 +21,11 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool};
 
-/// `page` (a query selecting a post's row and its author's name, which
-/// orders and limits itself) with whether `viewer` likes each post, read
-/// over the page's range of ids.
+/// `page` with whether `viewer` likes each post, read over the page's range
+/// of ids. `page` must select a post's row and its author's name and order
+/// and limit itself, as `page_query!` builds it: the statement names the
+/// page's `id` and `created_at` columns, so another column of either name
+/// would make it fail.
 pub(super) struct LikesInRange<Q> {
     page: Q,
     viewer: i64,

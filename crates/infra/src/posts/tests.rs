@@ -322,7 +322,9 @@ async fn the_feed_reports_the_readers_likes_whatever_the_order_of_ids() {
                 None => break,
             }
         }
+        let every: BTreeSet<_> = ids.iter().copied().collect();
         assert_eq!(seen.len(), 9, "{filter:?}: every post once");
+        assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>(), every);
         assert_ne!(seen, ids.iter().rev().copied().collect::<Vec<_>>());
         let bobs: BTreeSet<_> = [1, 2, 4, 7].iter().map(|&n| ids[n]).collect();
         assert_eq!(liked, bobs, "{filter:?}: Bob's likes, not Carol's");
@@ -368,4 +370,19 @@ fn a_signed_in_feed_page_is_one_statement_diesel_caches() {
         assert!(sql.contains(part), "{part} in {sql}");
     }
     assert!(QueryFragment::<Pg>::is_safe_to_cache_prepared(&query, &Pg).unwrap());
+}
+
+/// Only the feed reads likes over the page's ids: a filtered page spans so
+/// many ids that a reader with many likes would have them all hashed.
+#[test]
+fn only_the_feed_reads_likes_by_range() {
+    use super::reads_likes_by_range;
+
+    assert!(reads_likes_by_range(&PostFilter::default()));
+    let by_author = PostFilter {
+        author_id: Some(UserId::new(1)),
+        ..PostFilter::default()
+    };
+    assert!(!reads_likes_by_range(&by_author));
+    assert!(!reads_likes_by_range(&search("word")));
 }

@@ -175,6 +175,69 @@ pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adap
     assert_eq!(list(nothing, bob).await, None, "revoked");
 }
 
+/// Every page of a signed-in list reports exactly its reader's likes, the
+/// feed's and an author's alike, whether the page is read with the session
+/// checked or for a caller already known.
+pub async fn every_signed_in_page_reports_the_readers_likes(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let bob = user(&adapters, "Bob").await;
+    let carol = user(&adapters, "Carol").await;
+    let mut posts = Vec::new();
+    for n in 0..7 {
+        posts.push(post(&adapters, ada, &format!("post {n}"), true).await);
+    }
+    for n in [1, 2, 5] {
+        adapters.likes.like(bob, posts[n]).await.unwrap();
+    }
+    for n in [0, 3, 6] {
+        adapters.likes.like(carol, posts[n]).await.unwrap();
+    }
+    let bobs = session(&adapters, bob, "bob", HOUR).await;
+    let claims = TokenClaims {
+        user: bob,
+        session: bobs,
+    };
+    let by_ada = PostFilter {
+        author_id: Some(ada),
+        ..PostFilter::default()
+    };
+    let expected: HashSet<PostId> = [1, 2, 5].iter().map(|&n| posts[n]).collect();
+
+    for filter in [PostFilter::default(), by_ada] {
+        let mut request = first(2);
+        let (mut seen, mut liked) = (HashSet::new(), HashSet::new());
+        loop {
+            let page = adapters
+                .posts
+                .list_for_session(filter.clone(), claims, request)
+                .await
+                .unwrap()
+                .expect("Bob's session is live");
+            for view in &page.items {
+                assert!(seen.insert(view.post.id), "{filter:?}: listed twice");
+                if view.liked_by_me {
+                    liked.insert(view.post.id);
+                }
+            }
+            match page.next_cursor {
+                Some(after) => request.after = Some(after),
+                None => break,
+            }
+        }
+        assert_eq!(seen, posts.iter().copied().collect(), "{filter:?}");
+        assert_eq!(liked, expected, "{filter:?}: Bob's likes, not Carol's");
+
+        let pages = all_pages(&adapters, filter.clone(), Some(bob), 2).await;
+        let liked: HashSet<PostId> = pages
+            .iter()
+            .flat_map(|page| &page.items)
+            .filter(|view| view.liked_by_me)
+            .map(|view| view.post.id)
+            .collect();
+        assert_eq!(liked, expected, "{filter:?}, caller known");
+    }
+}
+
 /// Pages come newest first by `(created_at, id)`; the next page holds
 /// exactly what sorts strictly after the cursor, so a post inserted
 /// meanwhile neither shifts nor repeats one.
