@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
 use diesel::dsl::{exists, now};
 use diesel::prelude::*;
+use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::Bool;
 use domain::{
     Cursor, DomainError, NewPost, Page, PageRequest, Post, PostChanges, PostFilter, PostId,
@@ -133,41 +134,48 @@ macro_rules! page_query {
     }};
 }
 
-/// Loads the page `$query` reads for `$filter`: a search in the transaction
+/// Loads the page `query` reads for `filter`: a search in the transaction
 /// its settings need.
-macro_rules! load_page {
-    ($conn:expr, $query:expr, $filter:expr) => {{
-        let conn: &mut PgConnection = $conn;
-        let query = $query;
-        if $filter.search.is_some() {
-            conn.build_transaction().read_only().run(|conn| {
-                conn.batch_execute(SEARCH_SETTINGS)?;
-                query.load::<ViewRow>(conn)
-            })
-        } else {
+fn load_page<Q>(conn: &mut PgConnection, query: Q, filter: &PostFilter) -> QueryResult<Vec<ViewRow>>
+where
+    Q: RunQueryDsl<PgConnection> + LoadQuery<'static, PgConnection, ViewRow>,
+{
+    if filter.search.is_some() {
+        conn.build_transaction().read_only().run(|conn| {
+            conn.batch_execute(SEARCH_SETTINGS)?;
             query.load::<ViewRow>(conn)
-        }
-    }};
+        })
+    } else {
+        query.load::<ViewRow>(conn)
+    }
 }
 
-/// A page as `viewer` sees it; with `live` (the viewer's own claims), empty
-/// unless that session is live.
+/// Whom a signed-in page is read for.
+#[derive(Debug, Clone, Copy)]
+enum Reader {
+    /// A caller already looked up.
+    Known(UserId),
+    /// A token's claims: the page is empty unless its session is live.
+    Claimed(TokenClaims),
+}
+
+/// A page as `reader` sees it.
 fn signed_in_page(
     conn: &mut PgConnection,
-    viewer: i64,
+    reader: Reader,
     filter: &PostFilter,
     page: PageRequest,
-    live: Option<TokenClaims>,
 ) -> QueryResult<Vec<ViewRow>> {
+    let (viewer, live) = match reader {
+        Reader::Known(user) => (user.get(), None),
+        Reader::Claimed(claims) => (claims.user.get(), Some(claims)),
+    };
     if reads_likes_by_range(filter) {
         let query = page_query!(authored_posts!(), filter, page, live);
-        LikesInRange::new(query, viewer).load::<ViewRow>(conn)
+        load_page(conn, LikesInRange::new(query, viewer), filter)
     } else {
-        load_page!(
-            conn,
-            page_query!(post_views!(viewer), filter, page, live),
-            filter
-        )
+        let query = page_query!(post_views!(viewer), filter, page, live);
+        load_page(conn, query, filter)
     }
 }
 
@@ -226,10 +234,10 @@ impl PostRepository for PgPostRepository {
         self.reads
             .read(viewer, move |conn| {
                 let rows = match viewer {
-                    Some(viewer) => signed_in_page(conn, viewer.get(), &filter, page, None),
+                    Some(viewer) => signed_in_page(conn, Reader::Known(viewer), &filter, page),
                     None => {
                         let query = page_query!(anonymous_views!(), &filter, page, None);
-                        load_page!(conn, query, &filter)
+                        load_page(conn, query, &filter)
                     }
                 };
                 page_of(rows, page)
@@ -256,7 +264,7 @@ impl PostRepository for PgPostRepository {
         let found = self
             .db
             .run_blocking(move |conn| {
-                let rows = signed_in_page(conn, claims.user.get(), &filter, page, Some(claims));
+                let rows = signed_in_page(conn, Reader::Claimed(claims), &filter, page);
                 page_of(rows, page)
             })
             .await?;
