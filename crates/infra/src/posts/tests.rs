@@ -1,6 +1,6 @@
 use domain::{
     LikeRepository, NewPost, PageLimit, PageRequest, PostChanges, PostContent, PostFilter, PostId,
-    PostRepository, PostTitle, UserId,
+    PostRepository, PostTitle, PostView, UserId,
 };
 
 use crate::fixture::Fixture;
@@ -20,6 +20,22 @@ impl Fixture {
             .into_iter()
             .map(|v| v.post.title.as_str().to_owned())
             .collect()
+    }
+
+    /// Every post of every page of `limit`, following `next_cursor` to the end.
+    async fn paged(&self, filter: PostFilter, viewer: Option<UserId>, limit: i64) -> Vec<PostView> {
+        let limit = PageLimit::new(limit).unwrap();
+        let (mut views, mut after) = (Vec::new(), None);
+        loop {
+            let request = PageRequest { limit, after };
+            let page = self.posts.list(filter.clone(), viewer, request).await;
+            let page = page.unwrap();
+            views.extend(page.items);
+            match page.next_cursor {
+                Some(cursor) => after = Some(cursor),
+                None => return views,
+            }
+        }
     }
 }
 
@@ -230,22 +246,8 @@ async fn posts_sharing_a_timestamp_page_by_id_without_gaps_or_repeats() {
         .execute(&mut conn)
         .unwrap();
 
-    let limit = PageLimit::new(2).unwrap();
-    let mut seen = Vec::new();
-    let mut after = None;
-    loop {
-        let request = PageRequest { limit, after };
-        let page = f
-            .posts
-            .list(PostFilter::default(), None, request)
-            .await
-            .unwrap();
-        seen.extend(page.items.iter().map(|v| v.post.id));
-        match page.next_cursor {
-            Some(cursor) => after = Some(cursor),
-            None => break,
-        }
-    }
+    let views = f.paged(PostFilter::default(), None, 2).await;
+    let seen: Vec<PostId> = views.iter().map(|v| v.post.id).collect();
     ids.reverse();
     assert_eq!(seen, ids, "newest id first, each exactly once");
 }
@@ -304,24 +306,14 @@ async fn the_feed_reports_the_readers_likes_whatever_the_order_of_ids() {
         author_id: Some(ada),
         ..PostFilter::default()
     };
-    let limit = PageLimit::new(2).unwrap();
     for filter in [PostFilter::default(), by_ada] {
-        let (mut seen, mut liked, mut after) = (Vec::new(), BTreeSet::new(), None);
-        loop {
-            let request = PageRequest { limit, after };
-            let page = f.posts.list(filter.clone(), Some(bob), request).await;
-            let page = page.unwrap();
-            for view in &page.items {
-                seen.push(view.post.id);
-                if view.liked_by_me {
-                    liked.insert(view.post.id);
-                }
-            }
-            match page.next_cursor {
-                Some(cursor) => after = Some(cursor),
-                None => break,
-            }
-        }
+        let views = f.paged(filter.clone(), Some(bob), 2).await;
+        let seen: Vec<PostId> = views.iter().map(|v| v.post.id).collect();
+        let liked: BTreeSet<PostId> = views
+            .iter()
+            .filter(|v| v.liked_by_me)
+            .map(|v| v.post.id)
+            .collect();
         let every: BTreeSet<_> = ids.iter().copied().collect();
         assert_eq!(seen.len(), 9, "{filter:?}: every post once");
         assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>(), every);

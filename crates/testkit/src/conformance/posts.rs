@@ -24,14 +24,26 @@ async fn all_pages(
     viewer: Option<UserId>,
     limit: i64,
 ) -> Vec<Page<PostView>> {
-    let mut request = first(limit);
-    let mut pages = Vec::new();
-    loop {
-        let page = adapters
+    follow_pages(limit, async |request| {
+        adapters
             .posts
             .list(filter.clone(), viewer, request)
             .await
-            .unwrap();
+            .unwrap()
+    })
+    .await
+}
+
+/// Every page `read` answers, from the first of `limit` items, following
+/// `next_cursor` to the end.
+async fn follow_pages(
+    limit: i64,
+    mut read: impl AsyncFnMut(PageRequest) -> Page<PostView>,
+) -> Vec<Page<PostView>> {
+    let mut request = first(limit);
+    let mut pages = Vec::new();
+    loop {
+        let page = read(request).await;
         let next = page.next_cursor;
         pages.push(page);
         match next {
@@ -203,38 +215,36 @@ pub async fn every_signed_in_page_reports_the_readers_likes(adapters: Adapters) 
     };
     let expected: HashSet<PostId> = [1, 2, 5].iter().map(|&n| posts[n]).collect();
 
+    let liked = |pages: &[Page<PostView>]| -> HashSet<PostId> {
+        let views = pages.iter().flat_map(|page| &page.items);
+        views
+            .filter(|view| view.liked_by_me)
+            .map(|view| view.post.id)
+            .collect()
+    };
+
     for filter in [PostFilter::default(), by_ada] {
-        let mut request = first(2);
-        let (mut seen, mut liked) = (HashSet::new(), HashSet::new());
-        loop {
-            let page = adapters
+        let pages = follow_pages(2, async |request| {
+            adapters
                 .posts
                 .list_for_session(filter.clone(), claims, request)
                 .await
                 .unwrap()
-                .expect("Bob's session is live");
-            for view in &page.items {
-                assert!(seen.insert(view.post.id), "{filter:?}: listed twice");
-                if view.liked_by_me {
-                    liked.insert(view.post.id);
-                }
-            }
-            match page.next_cursor {
-                Some(after) => request.after = Some(after),
-                None => break,
-            }
-        }
+                .expect("Bob's session is live")
+        })
+        .await;
+        let listed = ids(&pages);
+        let seen: HashSet<PostId> = listed.iter().copied().collect();
+        assert_eq!(seen.len(), listed.len(), "{filter:?}: listed twice");
         assert_eq!(seen, posts.iter().copied().collect(), "{filter:?}");
-        assert_eq!(liked, expected, "{filter:?}: Bob's likes, not Carol's");
+        assert_eq!(
+            liked(&pages),
+            expected,
+            "{filter:?}: Bob's likes, not Carol's"
+        );
 
         let pages = all_pages(&adapters, filter.clone(), Some(bob), 2).await;
-        let liked: HashSet<PostId> = pages
-            .iter()
-            .flat_map(|page| &page.items)
-            .filter(|view| view.liked_by_me)
-            .map(|view| view.post.id)
-            .collect();
-        assert_eq!(liked, expected, "{filter:?}, caller known");
+        assert_eq!(liked(&pages), expected, "{filter:?}, caller known");
     }
 }
 
