@@ -61,6 +61,7 @@ make["list-auth"] = function() return wrk.format("GET", "/posts", signed_in()) e
 make["deep"] = function() return wrk.format("GET", "/posts?cursor=" .. cursor) end
 make["search"] = function() return wrk.format("GET", "/posts?search=zephyr") end
 make["one"] = function() return wrk.format("GET", "/posts/" .. any_post()) end
+make["one-auth"] = function() return wrk.format("GET", "/posts/" .. any_post(), signed_in()) end
 make["create"] = function()
   counter = counter + 1
   local headers = signed_in()
