@@ -73,6 +73,18 @@ pub trait PostRepository: Send + Sync {
         viewer: Option<UserId>,
     ) -> Result<Option<PostView>, DomainError>;
 
+    /// [`PostRepository::find`] for a signed-in reader whose session is
+    /// not checked yet: `None` when `claims.session` is not theirs and live
+    /// (as [`SessionRepository::caller`] would find it), else what `find`
+    /// gives for `claims.user`, `Some(None)` when there is no such post. It
+    /// runs on every signed-in read of a post, so a store that can check the
+    /// session in the post's own read should.
+    async fn find_for_session(
+        &self,
+        id: PostId,
+        claims: TokenClaims,
+    ) -> Result<Option<Option<PostView>>, DomainError>;
+
     /// A page of posts matching `filter`, newest first (`created_at`, then `id`).
     async fn list(
         &self,

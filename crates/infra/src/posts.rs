@@ -1,8 +1,9 @@
 //! [`PostRepository`] over PostgreSQL. Every read gets the author, and a
 //! signed-in reader's like, in the same statement: a page costs one query
-//! whatever its size. A signed-in list checks the reader's session in that
-//! statement too, where the page is read on the primary, and the feed reads
-//! the reader's likes once for the page rather than once a row.
+//! whatever its size. A signed-in read, of a page or of a post, checks the
+//! reader's session in that statement too, where it is read on the primary,
+//! and the feed reads the reader's likes once for the page rather than once
+//! a row.
 
 mod likes_in_range;
 mod rows;
@@ -10,7 +11,9 @@ mod rows;
 use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
 use diesel::dsl::{exists, now};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::QueryFragment;
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::Bool;
 use domain::{
@@ -179,6 +182,19 @@ fn signed_in_page(
     }
 }
 
+/// The post `id` as `claims.user` sees it, none unless their session is
+/// live: a signed-in read of a post in one statement.
+fn post_for_session(
+    id: PostId,
+    claims: TokenClaims,
+) -> impl LoadQuery<'static, PgConnection, ViewRow> + QueryFragment<Pg> {
+    post_views!(claims.user.get())
+        .filter(posts::id.eq(id.get()))
+        // Uncorrelated, so PostgreSQL runs it once, before the post.
+        .filter(exists(live_session(claims.user, claims.session)))
+        .limit(1)
+}
+
 /// Whether a signed-in page reads the viewer's likes once over its ids:
 /// only the feed, whose ids lie close together. A page filtered by author
 /// or search spans many ids, so it joins them row by row ([`LikesInRange`]
@@ -223,6 +239,35 @@ impl PostRepository for PgPostRepository {
                 .optional_row(into_view)
             })
             .await
+    }
+
+    /// One statement on the primary, as for [`Self::list_for_session`]:
+    /// the post, none unless the session is live; only a post not found
+    /// costs a second look, to tell an ended session from a missing post.
+    async fn find_for_session(
+        &self,
+        id: PostId,
+        claims: TokenClaims,
+    ) -> Result<Option<Option<PostView>>, DomainError> {
+        if self.reads.has_replicas() {
+            let Some(viewer) = self.sessions.caller(claims.user, claims.session).await? else {
+                return Ok(None);
+            };
+            return self.find(id, Some(viewer.id)).await.map(Some);
+        }
+        let found = self
+            .db
+            .run_blocking(move |conn| {
+                post_for_session(id, claims)
+                    .get_result::<ViewRow>(conn)
+                    .optional_row(into_view)
+            })
+            .await?;
+        if found.is_some() {
+            return Ok(Some(found));
+        }
+        let live = self.sessions.caller(claims.user, claims.session).await?;
+        Ok(live.map(|_| None))
     }
 
     async fn list(

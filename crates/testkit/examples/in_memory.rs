@@ -122,7 +122,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    let draft = posts.get(ids[3], Some(bob)).await;
+    let draft = posts.get(ids[3], Some(&bob.into())).await;
     println!("Bob reads Ada's draft: {}", describe(draft.map(|_| ())));
 
     posts.delete(ids[1], ada).await?;
@@ -133,7 +133,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     accounts
         .delete(bob, Some("correct horse battery"), &client)
         .await?;
-    let first = posts.get(ids[0], Some(ada)).await?;
+    let first = posts.get(ids[0], Some(&ada.into())).await?;
     println!(
         "Bob deleted his account: post {} has {} like(s)",
         first.post.id, first.post.like_count

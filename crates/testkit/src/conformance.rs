@@ -165,6 +165,7 @@ macro_rules! conformance_tests {
                 a_full_last_page_has_no_next_cursor,
                 lists_filter_by_author_drafts_and_search,
                 a_signed_in_list_is_answered_only_for_a_live_session,
+                a_signed_in_read_of_a_post_is_answered_only_for_a_live_session,
                 every_signed_in_page_reports_the_readers_likes,
                 search_matches_wildcards_literally_and_ignores_case,
                 updates_apply_what_is_set_and_move_updated_at,

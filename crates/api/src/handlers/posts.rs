@@ -6,7 +6,7 @@ use domain::{PostId, PostService};
 
 use super::created;
 use crate::{
-    caller_extractors::{AuthenticatedUser, MaybeClaimed, MaybeUser},
+    caller_extractors::{AuthenticatedUser, MaybeClaimed},
     dto::{
         NewPostBody, PageBody, PatchPostBody, PostBody, PostListQuery, PostPage, ReplacePostBody,
     },
@@ -100,7 +100,7 @@ pub(crate) async fn list(
 )]
 pub(crate) async fn get(
     posts: Data<PostService>,
-    viewer: MaybeUser,
+    viewer: MaybeClaimed,
     id: Path<i64>,
 ) -> Result<Json<PostBody>, ApiError> {
     let view = posts

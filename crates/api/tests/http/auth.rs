@@ -87,14 +87,15 @@ async fn optional_auth_still_refuses_a_bad_token() {
 async fn optional_auth_passes_the_viewer_on() {
     let mut mocks = Mocks::default().signed_in(ada());
     let ada = ada();
+    mocks.posts.expect_find().never();
     mocks
         .posts
-        .expect_find()
-        .withf(|_, viewer| *viewer == Some(domain::UserId::new(7)))
+        .expect_find_for_session()
+        .withf(|_, claims| claims.user == domain::UserId::new(7))
         .returning(move |_, _| {
             let mut view = post(1, &ada, false);
             view.liked_by_me = true;
-            Ok(Some(view))
+            Ok(Some(Some(view)))
         });
     let request = TestRequest::get().uri("/posts/1").insert_header(bearer());
     let body = json(send(mocks, request).await, StatusCode::OK).await;

@@ -16,7 +16,7 @@ async fn new_post(app: &TestApp, token: &str) -> i64 {
     body(response).await["id"].as_i64().unwrap()
 }
 
-async fn like(app: &TestApp, post: i64, token: &str) -> (StatusCode, Value) {
+pub(crate) async fn like(app: &TestApp, post: i64, token: &str) -> (StatusCode, Value) {
     let response = app
         .client
         .put(app.url(&format!("/posts/{post}/like")))

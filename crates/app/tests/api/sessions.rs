@@ -6,6 +6,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, body, problem, spawn_app};
+use crate::likes::like;
 
 /// A token pair from a fresh login.
 struct Pair {
@@ -235,6 +236,55 @@ async fn a_signed_in_post_list_ends_with_its_session() {
     problem(listed("?search=ab").await, StatusCode::UNPROCESSABLE_ENTITY).await;
     let still = app.get("/posts", Some(&other.access)).await;
     assert_eq!(body(still).await["items"][0]["title"], "Hello");
+}
+
+/// `GET /posts/{id}` checks the session in the post's own statement too:
+/// the post with the reader's like while it lives, their own draft, a 404
+/// for a post that is not there; a 401 once it ended, for a post that
+/// exists and one that does not. Another live session of the same user
+/// changes nothing.
+#[tokio::test]
+async fn a_signed_in_read_of_a_post_ends_with_its_session() {
+    let app = spawn_app().await;
+    let pair = ada(&app).await;
+    let other = login_as(&app, "second device").await;
+    let mut ids = Vec::new();
+    for post in [
+        json!({"title": "Hello", "content": "World"}),
+        json!({"title": "Draft", "content": "Not yet", "published": false}),
+    ] {
+        let created = app.post_json("/posts", &post, Some(&pair.access)).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        ids.push(body(created).await["id"].as_i64().unwrap());
+    }
+    let (hello, draft, missing) = (ids[0], ids[1], ids[1] + 1000);
+    assert_eq!(like(&app, hello, &pair.access).await.0, StatusCode::OK);
+    let read = |id: i64, token: &str| {
+        let app = &app;
+        let token = token.to_owned();
+        async move { app.get(&format!("/posts/{id}"), Some(&token)).await }
+    };
+
+    let post = body(read(hello, &pair.access).await).await;
+    assert_eq!(
+        (post["title"].as_str(), post["liked_by_me"].as_bool()),
+        (Some("Hello"), Some(true))
+    );
+    let own_draft = body(read(draft, &pair.access).await).await;
+    assert_eq!(own_draft["title"], "Draft");
+    problem(read(missing, &pair.access).await, StatusCode::NOT_FOUND).await;
+
+    assert_eq!(
+        logout(&app, &pair.access).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    for id in [hello, draft, missing] {
+        let ended = read(id, &pair.access).await;
+        assert_eq!(ended.headers()["www-authenticate"], "Bearer", "post {id}");
+        problem(ended, StatusCode::UNAUTHORIZED).await;
+    }
+    let still = body(read(hello, &other.access).await).await;
+    assert_eq!(still["liked_by_me"], true);
 }
 
 #[tokio::test]

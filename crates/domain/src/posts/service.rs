@@ -79,17 +79,31 @@ impl PostService {
             .await
     }
 
-    /// A post as `viewer` sees it.
+    /// A post as `viewer` sees it. A signed-in viewer's session is checked
+    /// by the read itself.
     ///
     /// # Errors
-    /// [`DomainError::NotFound`], also for someone else's draft.
-    pub async fn get(&self, id: PostId, viewer: Option<&Caller>) -> Result<PostView, DomainError> {
-        let viewer = viewer_id(viewer);
-        self.posts
-            .find(id, viewer)
-            .await?
-            .filter(|view| view.post.is_visible_to(viewer))
-            .ok_or(DomainError::NotFound(Entity::Post))
+    /// [`DomainError::NotFound`], also for someone else's draft;
+    /// [`DomainError::InvalidToken`] when the viewer's session has been
+    /// revoked or their account deleted.
+    pub async fn get(
+        &self,
+        id: PostId,
+        viewer: Option<&ClaimedCaller>,
+    ) -> Result<PostView, DomainError> {
+        let (found, viewer) = match viewer {
+            None => (self.posts.find(id, None).await?, None),
+            Some(viewer) => {
+                let claims = viewer.claims();
+                let found = self
+                    .posts
+                    .find_for_session(id, claims)
+                    .await?
+                    .ok_or(DomainError::InvalidToken)?;
+                (found, Some(claims.user))
+            }
+        };
+        visible(found, viewer)
     }
 
     /// Published posts, newest first, optionally by one author and/or
@@ -222,12 +236,21 @@ impl PostService {
     /// The post, if `caller` may change it: someone else's draft is not
     /// found, someone else's published post is forbidden.
     async fn owned(&self, id: PostId, caller: &Caller) -> Result<PostView, DomainError> {
-        let view = self.get(id, Some(caller)).await?;
+        let viewer = Some(caller.id());
+        let view = visible(self.posts.find(id, viewer).await?, viewer)?;
         if view.post.author_id != caller.id() {
             return Err(DomainError::Forbidden);
         }
         Ok(view)
     }
+}
+
+/// The post `found`, unless it is someone else's draft: to anyone but
+/// its author a draft does not exist.
+fn visible(found: Option<PostView>, viewer: Option<UserId>) -> Result<PostView, DomainError> {
+    found
+        .filter(|view| view.post.is_visible_to(viewer))
+        .ok_or(DomainError::NotFound(Entity::Post))
 }
 
 fn parse_title_and_content(

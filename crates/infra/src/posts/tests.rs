@@ -364,6 +364,28 @@ fn a_signed_in_feed_page_is_one_statement_diesel_caches() {
     assert!(QueryFragment::<Pg>::is_safe_to_cache_prepared(&query, &Pg).unwrap());
 }
 
+/// A signed-in read of a post is one statement that checks the session and
+/// reads the reader's like, and diesel caches it.
+#[test]
+fn a_signed_in_read_of_a_post_is_one_statement_diesel_caches() {
+    use diesel::pg::Pg;
+    use diesel::query_builder::QueryFragment;
+    use domain::{SessionId, TokenClaims};
+
+    use super::*;
+
+    let claims = TokenClaims {
+        user: UserId::new(7),
+        session: SessionId::new(9),
+    };
+    let query = post_for_session(PostId::new(3), claims);
+    let sql = diesel::debug_query::<Pg, _>(&query).to_string();
+    for part in ["EXISTS (SELECT", "\"sessions\"", "\"likes\"", "LIMIT"] {
+        assert!(sql.contains(part), "{part} in {sql}");
+    }
+    assert!(QueryFragment::<Pg>::is_safe_to_cache_prepared(&query, &Pg).unwrap());
+}
+
 /// Only the feed reads likes over the page's ids: a filtered page spans so
 /// many ids that a reader with many likes would have them all hashed.
 #[test]

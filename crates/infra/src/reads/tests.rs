@@ -229,6 +229,40 @@ async fn a_signed_in_list_checks_the_session_on_the_primary_and_the_page_where_r
     assert_eq!(list_as_ada().await, None, "revoked");
 }
 
+/// The same for a signed-in read of a post.
+#[tokio::test]
+async fn a_signed_in_read_of_a_post_checks_the_session_on_the_primary_and_the_post_where_routed() {
+    let cluster = Cluster::new().await;
+    cluster.reads.check_replicas().await;
+    let claims = TokenClaims {
+        user: cluster.ada,
+        session: cluster.session,
+    };
+    let title_seen_by_ada = || async {
+        let found = cluster.posts.find_for_session(cluster.post, claims).await;
+        let view = found.unwrap().expect("Ada's session is live");
+        view.expect("the post exists")
+            .post
+            .title
+            .as_str()
+            .to_owned()
+    };
+
+    assert_eq!(title_seen_by_ada().await, "on the primary");
+    cluster.age_adas_last_write();
+    assert_eq!(title_seen_by_ada().await, "on the replica");
+
+    assert!(
+        cluster
+            .sessions
+            .revoke(cluster.ada, cluster.session)
+            .await
+            .unwrap()
+    );
+    let found = cluster.posts.find_for_session(cluster.post, claims).await;
+    assert_eq!(found.unwrap(), None, "revoked");
+}
+
 #[tokio::test]
 async fn every_read_of_a_request_follows_its_callers_recent_write() {
     let cluster = std::sync::Arc::new(Cluster::new().await);

@@ -187,6 +187,54 @@ pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adap
     assert_eq!(list(nothing, bob).await, None, "revoked");
 }
 
+/// A signed-in read of a post checks the session in the same read: a live
+/// session gets the post as its user sees it (someone else's draft too:
+/// visibility is the caller's rule) or `Some(None)` for no such post; a
+/// session that is not theirs or has been revoked gets `None` either way,
+/// even while the user has other live sessions.
+pub async fn a_signed_in_read_of_a_post_is_answered_only_for_a_live_session(adapters: Adapters) {
+    let ada = user(&adapters, "Ada").await;
+    let bob = user(&adapters, "Bob").await;
+    let liked = post(&adapters, ada, "Liked by Bob", true).await;
+    let draft = post(&adapters, ada, "Ada's draft", false).await;
+    let missing = PostId::new(draft.get() + 1000);
+    adapters.likes.like(bob, liked).await.unwrap();
+    let bobs = session(&adapters, bob, "bob", HOUR).await;
+    session(&adapters, bob, "bob's other device", HOUR).await;
+    session(&adapters, ada, "ada", HOUR).await;
+    let read = |id: PostId, user: UserId| {
+        let adapters = &adapters;
+        let claims = TokenClaims {
+            user,
+            session: bobs,
+        };
+        async move {
+            let found = adapters.posts.find_for_session(id, claims).await.unwrap();
+            found.map(|post| {
+                post.map(|view| (view.post.title.as_str().to_owned(), view.liked_by_me))
+            })
+        }
+    };
+
+    assert_eq!(
+        read(liked, bob).await,
+        Some(Some(("Liked by Bob".to_owned(), true)))
+    );
+    assert_eq!(
+        read(draft, bob).await,
+        Some(Some(("Ada's draft".to_owned(), false)))
+    );
+    assert_eq!(read(missing, bob).await, Some(None));
+
+    for id in [liked, missing] {
+        assert_eq!(read(id, ada).await, None, "not her session");
+    }
+    assert!(adapters.sessions.revoke(bob, bobs).await.unwrap());
+    for id in [liked, missing] {
+        assert_eq!(read(id, bob).await, None, "revoked");
+    }
+}
+
 /// Every page of a signed-in list reports exactly its reader's likes, the
 /// feed's and an author's alike, whether the page is read with the session
 /// checked or for a caller already known.

@@ -89,6 +89,22 @@ impl PostRepository for InMemoryStore {
             .transpose()
     }
 
+    async fn find_for_session(
+        &self,
+        id: PostId,
+        claims: TokenClaims,
+    ) -> Result<Option<Option<PostView>>, DomainError> {
+        if SessionRepository::caller(self, claims.user, claims.session)
+            .await?
+            .is_none()
+        {
+            return Ok(None);
+        }
+        PostRepository::find(self, id, Some(claims.user))
+            .await
+            .map(Some)
+    }
+
     async fn list(
         &self,
         filter: PostFilter,

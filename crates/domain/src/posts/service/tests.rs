@@ -49,12 +49,16 @@ fn user(id: UserId) -> User {
     }
 }
 
-/// Posts whose `find` answers any id with a post by `author`.
+/// Posts whose `find`, and `find_for_session` for a live session, answer
+/// any id with a post by `author`.
 fn finding(author: UserId, published: bool) -> MockPostRepository {
     let mut posts = MockPostRepository::new();
     posts
         .expect_find()
         .returning(move |id, _| Ok(Some(view(id.get(), author, published))));
+    posts
+        .expect_find_for_session()
+        .returning(move |id, _| Ok(Some(Some(view(id.get(), author, published)))));
     posts
 }
 
@@ -123,15 +127,64 @@ fn nul_characters_are_a_validation_error_not_a_storage_failure() {
 fn someone_elses_draft_is_not_found_but_the_author_sees_it() {
     let posts = finding(ALICE, false);
     let posts = service(posts);
+    let (alice, bob) = (caller(ALICE), caller(BOB));
     assert!(matches!(
-        block_on(posts.get(PostId::new(1), Some(&caller(BOB)))),
+        block_on(posts.get(PostId::new(1), Some(&(&bob).into()))),
         Err(DomainError::NotFound(Entity::Post))
     ));
     assert!(matches!(
         block_on(posts.get(PostId::new(1), None)),
         Err(DomainError::NotFound(Entity::Post))
     ));
-    assert!(block_on(posts.get(PostId::new(1), Some(&caller(ALICE)))).is_ok());
+    assert!(block_on(posts.get(PostId::new(1), Some(&(&alice).into()))).is_ok());
+}
+
+/// A signed-in read of a post checks the session in the read: the claims
+/// go to storage as they are, and an ended session is a bad token whether
+/// or not the post exists.
+#[test]
+fn a_signed_in_read_of_a_post_whose_session_ended_is_an_invalid_token() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_find().never();
+    posts
+        .expect_find_for_session()
+        .withf(|id, claims| {
+            *id == PostId::new(4) && claims.user == BOB && claims.session == SessionId::new(1)
+        })
+        .times(1)
+        .returning(|_, _| Ok(None));
+    let viewer = ClaimedCaller::from(&caller(BOB));
+    let error = block_on(service(posts).get(PostId::new(4), Some(&viewer))).unwrap_err();
+    assert!(matches!(error, DomainError::InvalidToken), "{error:?}");
+}
+
+/// A live session with no such post is a missing post, not a bad token.
+#[test]
+fn a_signed_in_read_of_a_missing_post_is_not_found() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_find_for_session()
+        .times(1)
+        .returning(|_, _| Ok(Some(None)));
+    let viewer = ClaimedCaller::from(&caller(BOB));
+    let error = block_on(service(posts).get(PostId::new(4), Some(&viewer))).unwrap_err();
+    assert!(
+        matches!(error, DomainError::NotFound(Entity::Post)),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn an_anonymous_read_of_a_post_checks_no_session() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_find_for_session().never();
+    posts
+        .expect_find()
+        .withf(|id, viewer| *id == PostId::new(4) && viewer.is_none())
+        .times(1)
+        .returning(|id, _| Ok(Some(view(id.get(), ALICE, true))));
+    let found = block_on(service(posts).get(PostId::new(4), None)).unwrap();
+    assert_eq!(found.post.id, PostId::new(4));
 }
 
 fn empty_page() -> Page<PostView> {
