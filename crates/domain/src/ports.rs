@@ -74,11 +74,11 @@ pub trait PostRepository: Send + Sync {
     ) -> Result<Option<PostView>, DomainError>;
 
     /// [`PostRepository::find`] for a signed-in reader whose session is
-    /// not checked yet: `None` when `claims.session` is not theirs and live
-    /// (as [`SessionRepository::caller`] would find it), else what `find`
-    /// gives for `claims.user`, `Some(None)` when there is no such post. It
-    /// runs on every signed-in read of a post, so a store that can check the
-    /// session in the post's own read should.
+    /// not checked yet: `None` unless `claims.session` is a live session of
+    /// `claims.user` (as [`SessionRepository::caller`] would find it), else
+    /// what `find` gives for `claims.user`: `Some(None)` when there is no
+    /// such post. It runs on every signed-in read of a post, so a store that
+    /// can check the session in the post's own read should.
     async fn find_for_session(
         &self,
         id: PostId,
@@ -94,9 +94,9 @@ pub trait PostRepository: Send + Sync {
     ) -> Result<Page<PostView>, DomainError>;
 
     /// [`PostRepository::list`] for a signed-in reader whose session is
-    /// not checked yet: the page as `claims.user` sees it when
-    /// `claims.session` is theirs and live (as [`SessionRepository::caller`]
-    /// would find it), `None` when not. It runs on every signed-in list, so
+    /// not checked yet: `None` unless `claims.session` is a live session of
+    /// `claims.user` (as [`SessionRepository::caller`] would find it), else
+    /// the page as `claims.user` sees it. It runs on every signed-in list, so
     /// a store that can check the session in the page's own read should.
     async fn list_for_session(
         &self,

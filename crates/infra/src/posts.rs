@@ -36,7 +36,7 @@ const AUTHOR_EXISTS: &str = "posts_author_id_fkey";
 pub struct PgPostRepository {
     db: Database,
     reads: ReadRouter,
-    /// The session lookup, where it cannot go with the page.
+    /// The session lookup, where it cannot go with the read.
     sessions: PgSessionRepository,
 }
 
@@ -53,6 +53,38 @@ impl PgPostRepository {
             sessions: PgSessionRepository::routed(reads.clone()),
             reads,
         }
+    }
+
+    /// A signed-in read for `claims`, `None` unless their session is live.
+    /// `checked` reads on the primary with the session checked in its own
+    /// statement, and finds nothing for an ended one: one statement a
+    /// request. Only when it finds nothing (`empty`) is the session looked
+    /// up alone, to tell an ended session from nothing to show. With
+    /// replicas the session is still the primary's to check, first, and
+    /// `routed` reads for the caller where [`ReadRouter`] sends it.
+    async fn for_session<T, Routed>(
+        &self,
+        claims: TokenClaims,
+        checked: impl FnMut(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
+        empty: impl FnOnce(&T) -> bool,
+        routed: impl FnOnce(UserId) -> Routed,
+    ) -> Result<Option<T>, DomainError>
+    where
+        T: Send + 'static,
+        Routed: Future<Output = Result<T, DomainError>>,
+    {
+        if self.reads.has_replicas() {
+            let Some(viewer) = self.sessions.caller(claims.user, claims.session).await? else {
+                return Ok(None);
+            };
+            return routed(viewer.id).await.map(Some);
+        }
+        let found = self.db.run_blocking(checked).await?;
+        if !empty(&found) {
+            return Ok(Some(found));
+        }
+        let live = self.sessions.caller(claims.user, claims.session).await?;
+        Ok(live.map(|_| found))
     }
 }
 
@@ -241,33 +273,20 @@ impl PostRepository for PgPostRepository {
             .await
     }
 
-    /// One statement on the primary, as for [`Self::list_for_session`]:
-    /// the post, none unless the session is live; only a post not found
-    /// costs a second look, to tell an ended session from a missing post.
     async fn find_for_session(
         &self,
         id: PostId,
         claims: TokenClaims,
     ) -> Result<Option<Option<PostView>>, DomainError> {
-        if self.reads.has_replicas() {
-            let Some(viewer) = self.sessions.caller(claims.user, claims.session).await? else {
-                return Ok(None);
-            };
-            return self.find(id, Some(viewer.id)).await.map(Some);
-        }
-        let found = self
-            .db
-            .run_blocking(move |conn| {
-                post_for_session(id, claims)
-                    .get_result::<ViewRow>(conn)
-                    .optional_row(into_view)
-            })
-            .await?;
-        if found.is_some() {
-            return Ok(Some(found));
-        }
-        let live = self.sessions.caller(claims.user, claims.session).await?;
-        Ok(live.map(|_| None))
+        let checked = move |conn: &mut PgConnection| {
+            post_for_session(id, claims)
+                .get_result::<ViewRow>(conn)
+                .optional_row(into_view)
+        };
+        self.for_session(claims, checked, Option::is_none, |viewer| {
+            self.find(id, Some(viewer))
+        })
+        .await
     }
 
     async fn list(
@@ -290,34 +309,22 @@ impl PostRepository for PgPostRepository {
             .await
     }
 
-    /// One statement on the primary: the page, empty unless the session is
-    /// live. Only an empty page costs a second look, to tell an ended
-    /// session from nothing to show. With replicas the session is still the
-    /// primary's to check, and the page goes where [`ReadRouter`] sends it.
     async fn list_for_session(
         &self,
         filter: PostFilter,
         claims: TokenClaims,
         page: PageRequest,
     ) -> Result<Option<Page<PostView>>, DomainError> {
-        if self.reads.has_replicas() {
-            let Some(viewer) = self.sessions.caller(claims.user, claims.session).await? else {
-                return Ok(None);
-            };
-            return self.list(filter, Some(viewer.id), page).await.map(Some);
-        }
-        let found = self
-            .db
-            .run_blocking(move |conn| {
-                let rows = signed_in_page(conn, Reader::Claimed(claims), &filter, page);
-                page_of(rows, page)
-            })
-            .await?;
-        if !found.items.is_empty() {
-            return Ok(Some(found));
-        }
-        let live = self.sessions.caller(claims.user, claims.session).await?;
-        Ok(live.map(|_| found))
+        let routed_filter = filter.clone();
+        let checked = move |conn: &mut PgConnection| {
+            let rows = signed_in_page(conn, Reader::Claimed(claims), &filter, page);
+            page_of(rows, page)
+        };
+        let empty = |found: &Page<PostView>| found.items.is_empty();
+        self.for_session(claims, checked, empty, |viewer| {
+            self.list(routed_filter, Some(viewer), page)
+        })
+        .await
     }
 
     async fn update(&self, id: PostId, changes: PostChanges) -> Result<Option<Post>, DomainError> {

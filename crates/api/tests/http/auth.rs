@@ -85,8 +85,9 @@ async fn optional_auth_still_refuses_a_bad_token() {
 
 #[actix_web::test]
 async fn optional_auth_passes_the_viewer_on() {
-    let mut mocks = Mocks::default().signed_in(ada());
     let ada = ada();
+    let mut mocks = Mocks::default().claimed(ada.id);
+    mocks.sessions.expect_caller().never();
     mocks.posts.expect_find().never();
     mocks
         .posts

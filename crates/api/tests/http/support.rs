@@ -42,8 +42,27 @@ pub struct Mocks {
 
 impl Mocks {
     /// [`TOKEN`] stands for `user` in session [`SESSION`]; any other token is invalid.
-    pub fn signed_in(mut self, user: User) -> Self {
+    pub fn signed_in(self, user: User) -> Self {
         let id = user.id;
+        let mut mocks = self.claimed(id);
+        let caller = user.clone();
+        mocks
+            .sessions
+            .expect_caller()
+            .with(eq(id), eq(SESSION))
+            .returning(move |_, _| Ok(Some(caller.clone())));
+        mocks
+            .users
+            .expect_find_by_id()
+            .with(eq(id))
+            .returning(move |_| Ok(Some(user.clone())));
+        mocks
+    }
+
+    /// [`TOKEN`] claims `user`'s session [`SESSION`], but no session or user
+    /// is looked up: for the reads that check the session themselves. Any
+    /// other token is invalid.
+    pub fn claimed(mut self, id: UserId) -> Self {
         self.tokens
             .expect_verify()
             .withf(|token| token == TOKEN)
@@ -56,15 +75,6 @@ impl Mocks {
         self.tokens
             .expect_verify()
             .returning(|_| Err(DomainError::InvalidToken));
-        let caller = user.clone();
-        self.sessions
-            .expect_caller()
-            .with(eq(id), eq(SESSION))
-            .returning(move |_, _| Ok(Some(caller.clone())));
-        self.users
-            .expect_find_by_id()
-            .with(eq(id))
-            .returning(move |_| Ok(Some(user.clone())));
         self
     }
 

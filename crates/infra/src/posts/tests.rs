@@ -5,6 +5,8 @@ use domain::{
 
 use crate::fixture::Fixture;
 
+mod statements;
+
 fn fixture() -> Fixture {
     Fixture::new()
 }

@@ -190,8 +190,8 @@ pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adap
 /// A signed-in read of a post checks the session in the same read: a live
 /// session gets the post as its user sees it (someone else's draft too:
 /// visibility is the caller's rule) or `Some(None)` for no such post; a
-/// session that is not theirs or has been revoked gets `None` either way,
-/// even while the user has other live sessions.
+/// session that is not theirs, has been revoked or whose account is gone
+/// gets `None` either way, even while the user has other live sessions.
 pub async fn a_signed_in_read_of_a_post_is_answered_only_for_a_live_session(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
     let bob = user(&adapters, "Bob").await;
@@ -233,6 +233,15 @@ pub async fn a_signed_in_read_of_a_post_is_answered_only_for_a_live_session(adap
     for id in [liked, missing] {
         assert_eq!(read(id, bob).await, None, "revoked");
     }
+
+    let carol = user(&adapters, "Carol").await;
+    let claims = TokenClaims {
+        user: carol,
+        session: session(&adapters, carol, "carol", HOUR).await,
+    };
+    assert!(adapters.users.delete(carol).await.unwrap());
+    let found = adapters.posts.find_for_session(liked, claims).await;
+    assert_eq!(found.unwrap(), None, "account deleted");
 }
 
 /// Every page of a signed-in list reports exactly its reader's likes, the

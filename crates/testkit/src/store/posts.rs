@@ -54,6 +54,14 @@ pub(super) fn newest_first_page<T>(
     Page { items, next_cursor }
 }
 
+impl InMemoryStore {
+    /// Whether `claims` name a live session, as the caller lookup finds it.
+    async fn is_live(&self, claims: TokenClaims) -> Result<bool, DomainError> {
+        let caller = SessionRepository::caller(self, claims.user, claims.session).await?;
+        Ok(caller.is_some())
+    }
+}
+
 #[async_trait]
 impl PostRepository for InMemoryStore {
     async fn insert(&self, post: NewPost) -> Result<PostView, DomainError> {
@@ -94,10 +102,7 @@ impl PostRepository for InMemoryStore {
         id: PostId,
         claims: TokenClaims,
     ) -> Result<Option<Option<PostView>>, DomainError> {
-        if SessionRepository::caller(self, claims.user, claims.session)
-            .await?
-            .is_none()
-        {
+        if !self.is_live(claims).await? {
             return Ok(None);
         }
         PostRepository::find(self, id, Some(claims.user))
@@ -136,10 +141,7 @@ impl PostRepository for InMemoryStore {
         claims: TokenClaims,
         page: PageRequest,
     ) -> Result<Option<Page<PostView>>, DomainError> {
-        if SessionRepository::caller(self, claims.user, claims.session)
-            .await?
-            .is_none()
-        {
+        if !self.is_live(claims).await? {
             return Ok(None);
         }
         PostRepository::list(self, filter, Some(claims.user), page)

@@ -1,0 +1,123 @@
+//! How many statements a signed-in read sends, counted by diesel's
+//! instrumentation. It is one for the whole process, so statements are
+//! counted per database: each test has its own.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, Once};
+use std::time::Duration;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent, set_default_instrumentation};
+use domain::{
+    NewSession, PageLimit, PageRequest, PostFilter, PostId, PostRepository, SessionRepository,
+    TokenClaims, TokenDigest, UserAgent,
+};
+
+use crate::PgSessionRepository;
+use crate::fixture::Fixture;
+
+static STATEMENTS: LazyLock<Mutex<HashMap<String, usize>>> = LazyLock::new(Default::default);
+
+/// Counts, for the database its connection was opened on, each statement
+/// but the `SET`s that set up a new connection, which the pool may open
+/// at any time.
+struct Statements {
+    url: Option<String>,
+}
+
+impl Instrumentation for Statements {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        match event {
+            InstrumentationEvent::StartEstablishConnection { url, .. } => {
+                self.url = Some(database_of(url).to_owned());
+            }
+            InstrumentationEvent::StartQuery { query, .. } => {
+                if let Some(url) = &self.url
+                    && !query.to_string().starts_with("SET ")
+                {
+                    *STATEMENTS.lock().unwrap().entry(url.clone()).or_default() += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Counts on every connection opened from now on.
+fn count_statements() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        set_default_instrumentation(|| Some(Box::new(Statements { url: None }))).unwrap();
+    });
+}
+
+/// The URL without its parameters, which the pool adds to (a connect timeout).
+fn database_of(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
+}
+
+fn statements(url: &str) -> usize {
+    let counts = STATEMENTS.lock().unwrap();
+    counts.get(database_of(url)).copied().unwrap_or(0)
+}
+
+/// The statements `read` sends to the database at `url`.
+async fn counted(url: &str, read: impl Future<Output = ()>) -> usize {
+    let before = statements(url);
+    read.await;
+    statements(url) - before
+}
+
+/// A signed-in read of a post or a page checks the session in its own
+/// statement: one statement, not a caller lookup and then the read. Only a
+/// read that finds nothing looks the session up alone, to tell an ended
+/// session from nothing to show.
+#[tokio::test]
+async fn a_signed_in_read_is_one_statement() {
+    count_statements();
+    let f = Fixture::new();
+    let url = f.db.url().to_owned();
+    let ada = f.user("Ada").await;
+    let post = f.post(ada, "Hello", "x", true).await;
+    let session = PgSessionRepository::new(f.db.database())
+        .create(NewSession {
+            user: ada,
+            refresh: TokenDigest::new(vec![7; 32]),
+            lifetime: Duration::from_secs(3600),
+            client_address: None,
+            user_agent: UserAgent::new(None),
+        })
+        .await
+        .unwrap();
+    let claims = TokenClaims { user: ada, session };
+    let page = PageRequest {
+        limit: PageLimit::new(10).unwrap(),
+        after: None,
+    };
+    let missing = PostId::new(post.get() + 1000);
+    let by_ada = PostFilter {
+        author_id: Some(ada),
+        ..PostFilter::default()
+    };
+
+    let read = async {
+        let found = f.posts.find_for_session(post, claims).await.unwrap();
+        assert!(found.unwrap().is_some());
+    };
+    assert_eq!(counted(&url, read).await, 1, "a post");
+    for filter in [PostFilter::default(), by_ada] {
+        let read = async {
+            let found = f
+                .posts
+                .list_for_session(filter, claims, page)
+                .await
+                .unwrap();
+            assert_eq!(found.unwrap().items.len(), 1);
+        };
+        assert_eq!(counted(&url, read).await, 1, "a page");
+    }
+    let read = async {
+        let found = f.posts.find_for_session(missing, claims).await.unwrap();
+        assert_eq!(found, Some(None));
+    };
+    assert_eq!(counted(&url, read).await, 2, "the read, then the lookup");
+}
