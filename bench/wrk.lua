@@ -62,6 +62,10 @@ make["deep"] = function() return wrk.format("GET", "/posts?cursor=" .. cursor) e
 make["search"] = function() return wrk.format("GET", "/posts?search=zephyr") end
 make["one"] = function() return wrk.format("GET", "/posts/" .. any_post()) end
 make["one-auth"] = function() return wrk.format("GET", "/posts/" .. any_post(), signed_in()) end
+-- For bench/ab only (bench/run does not run it): an author's posts, signed in.
+make["author-auth"] = function()
+  return wrk.format("GET", "/users/" .. math.random(users) .. "/posts", signed_in())
+end
 make["create"] = function()
   counter = counter + 1
   local headers = signed_in()

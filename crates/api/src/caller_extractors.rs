@@ -13,11 +13,6 @@ use crate::error::ApiError;
 /// exists; 401 otherwise.
 pub(crate) struct AuthenticatedUser(pub Caller);
 
-/// The caller, if a token is presented: no `Authorization` header means an
-/// anonymous caller, while a header with a bad token is still a 401, so a
-/// client never silently loses its identity.
-pub(crate) struct MaybeUser(pub Option<Caller>);
-
 impl FromRequest for AuthenticatedUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -33,20 +28,11 @@ impl FromRequest for AuthenticatedUser {
     }
 }
 
-impl FromRequest for MaybeUser {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let bearer = Bearer::read(request);
-        Box::pin(async move { Ok(Self(Bearer::authenticate(bearer?).await?)) })
-    }
-}
-
 /// What the token claims, if one is presented, with its signature and
-/// expiry checked but not its session: for a read that checks the session
-/// in its own statement (`GET /posts`). No header means anonymous; a bad
-/// token is a 401 here, an ended session a 401 from the read.
+/// expiry checked but not its session: for the reads open to anyone, which
+/// check the session in their own statement. No header means anonymous,
+/// while a bad token is a 401 here and an ended session a 401 from the
+/// read, so a client never silently loses its identity.
 pub(crate) struct MaybeClaimed(pub Option<ClaimedCaller>);
 
 impl FromRequest for MaybeClaimed {

@@ -1,8 +1,9 @@
 use std::sync::Arc;
 
 use crate::{
-    Author, Caller, DomainError, Entity, LikeRepository, Page, PageRequest, PostId, PostRepository,
-    Timestamp, session::viewer_id,
+    Author, Caller, ClaimedCaller, DomainError, Entity, LikeRepository, Page, PageRequest, PostId,
+    PostRepository, Timestamp,
+    posts::{visible_post, visible_to_caller},
 };
 
 /// Someone who liked a post, and when.
@@ -45,7 +46,7 @@ impl LikeService {
     /// [`DomainError::CallerGone`] when the caller's account was deleted
     /// meanwhile.
     pub async fn like(&self, caller: &Caller, post: PostId) -> Result<LikeState, DomainError> {
-        self.ensure_visible(post, Some(caller)).await?;
+        visible_to_caller(self.posts.as_ref(), post, caller).await?;
         let like_count = self.likes.like(caller.id(), post).await?;
         Ok(LikeState {
             post_id: post,
@@ -75,30 +76,20 @@ impl LikeService {
         })
     }
 
-    /// Most recent likes first.
+    /// Most recent likes first. A signed-in viewer's session is checked by
+    /// the read of the post.
     ///
     /// # Errors
-    /// [`DomainError::NotFound`] for a missing post or someone else's draft.
+    /// [`DomainError::NotFound`] for a missing post or someone else's draft;
+    /// [`DomainError::InvalidToken`] when the viewer's session has ended.
     pub async fn likers(
         &self,
         post: PostId,
-        viewer: Option<&Caller>,
+        viewer: Option<&ClaimedCaller>,
         page: PageRequest,
     ) -> Result<Page<Liker>, DomainError> {
-        self.ensure_visible(post, viewer).await?;
+        visible_post(self.posts.as_ref(), post, viewer).await?;
         self.likes.likers(post, page).await
-    }
-
-    async fn ensure_visible(
-        &self,
-        post: PostId,
-        viewer: Option<&Caller>,
-    ) -> Result<(), DomainError> {
-        let viewer = viewer_id(viewer);
-        match self.posts.find(post, viewer).await? {
-            Some(view) if view.post.is_visible_to(viewer) => Ok(()),
-            _ => Err(DomainError::NotFound(Entity::Post)),
-        }
     }
 }
 

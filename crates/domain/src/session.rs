@@ -166,10 +166,13 @@ impl Caller {
 }
 
 /// A signed-in reader whose token checks out but whose session has not been
-/// looked up yet. A read that can check the session in the same read
-/// takes one ([`crate::PostService::list`]), so that a signed-in page costs
-/// one round trip, not two. Only [`crate::AccountService::claim`] makes one
-/// from a token, or a [`Caller`], whose session was checked already.
+/// looked up yet. The reads open to anyone take one
+/// ([`crate::PostService::list`], `get`, `list_by_author`,
+/// [`crate::LikeService::likers`]) and check the session in their own
+/// read, so that a signed-in read costs one round trip, not two. Only
+/// [`crate::AccountService::claim`] makes one from a token, or a
+/// [`Caller`], whose session was checked already (and is checked again by
+/// the read it is passed to).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimedCaller(TokenClaims);
 
@@ -191,11 +194,6 @@ impl From<&Caller> for ClaimedCaller {
             session: caller.session(),
         })
     }
-}
-
-/// The id of an optional caller: what visibility rules compare with an author.
-pub(crate) fn viewer_id(viewer: Option<&Caller>) -> Option<UserId> {
-    viewer.map(Caller::id)
 }
 
 /// What a sign-in or a refresh hands to the client.

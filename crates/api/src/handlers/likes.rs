@@ -2,7 +2,7 @@ use actix_web::web::{Data, Json, Path, Query};
 use domain::{LikeService, PostId};
 
 use crate::{
-    caller_extractors::{AuthenticatedUser, MaybeUser},
+    caller_extractors::{AuthenticatedUser, MaybeClaimed},
     dto::{LikeStateBody, LikerBody, LikerPage, PageBody, PageQuery},
     error::ApiError,
     openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable, Unprocessable},
@@ -83,7 +83,7 @@ pub(crate) async fn unlike(
 )]
 pub(crate) async fn likers(
     likes: Data<LikeService>,
-    viewer: MaybeUser,
+    viewer: MaybeClaimed,
     id: Path<i64>,
     query: Query<PageQuery>,
 ) -> Result<Json<PageBody<LikerBody>>, ApiError> {

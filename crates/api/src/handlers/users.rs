@@ -6,7 +6,7 @@ use domain::{AccountService, PostService, UserId};
 
 use super::created;
 use crate::{
-    caller_extractors::{AuthenticatedUser, MaybeUser},
+    caller_extractors::{AuthenticatedUser, MaybeClaimed},
     client::Client,
     dto::{
         AccountBody, DeleteAccountBody, PageBody, PageQuery, PostBody, PostPage, ProfileBody,
@@ -194,7 +194,7 @@ pub(crate) async fn profile(
 )]
 pub(crate) async fn posts(
     posts: Data<PostService>,
-    viewer: MaybeUser,
+    viewer: MaybeClaimed,
     id: Path<i64>,
     query: Query<PageQuery>,
 ) -> Result<Json<PageBody<PostBody>>, ApiError> {

@@ -7,7 +7,7 @@ use actix_web::{
 use domain::{Page, PasswordHash, UserId, UserName, UserProfile};
 use serde_json::json;
 
-use super::support::{Mocks, ada, at, bearer, fields, json, problem, send};
+use super::support::{Mocks, ada, at, bearer, fields, json, post, problem, send};
 
 #[actix_web::test]
 async fn registering_is_a_201_with_location_and_no_password() {
@@ -66,25 +66,30 @@ async fn an_unknown_user_is_a_404() {
 
 #[actix_web::test]
 async fn ones_own_posts_include_drafts() {
-    let mut mocks = Mocks::default().signed_in(ada());
+    let author = ada();
+    let mut mocks = Mocks::default().claimed(author.id);
+    mocks.sessions.expect_caller().never();
+    mocks.users.expect_find_by_id().never();
+    mocks.posts.expect_list().never();
     mocks
         .posts
-        .expect_list()
-        .withf(|filter, viewer, _| {
+        .expect_list_for_session()
+        .withf(|filter, claims, _| {
             filter.author_id == Some(UserId::new(7))
                 && filter.include_drafts
-                && *viewer == Some(UserId::new(7))
+                && claims.user == UserId::new(7)
         })
-        .returning(|_, _, _| {
-            Ok(Page {
-                items: vec![],
+        .returning(move |_, _, _| {
+            Ok(Some(Page {
+                items: vec![post(3, &author, false)],
                 next_cursor: None,
-            })
+            }))
         });
     let request = TestRequest::get()
         .uri("/users/7/posts")
         .insert_header(bearer());
-    json(send(mocks, request).await, StatusCode::OK).await;
+    let body = json(send(mocks, request).await, StatusCode::OK).await;
+    assert_eq!(body["items"][0]["published"], false);
 }
 
 #[actix_web::test]

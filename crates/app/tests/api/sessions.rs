@@ -238,13 +238,14 @@ async fn a_signed_in_post_list_ends_with_its_session() {
     assert_eq!(body(still).await["items"][0]["title"], "Hello");
 }
 
-/// `GET /posts/{id}` checks the session in the post's own statement too:
-/// the post with the reader's like while it lives, their own draft, a 404
-/// for a post that is not there; a 401 once it ended, for a post that
-/// exists and one that does not. Another live session of the same user
+/// The other reads open to anyone check the session in their own read
+/// too: `GET /posts/{id}`, `/users/{id}/posts` and `/posts/{id}/likes`
+/// answer as the reader sees them while it lives (their like, their own
+/// draft, a 404 for what is not there), and a 401 once it ended, for what
+/// exists and what does not. Another live session of the same user
 /// changes nothing.
 #[tokio::test]
-async fn a_signed_in_read_of_a_post_ends_with_its_session() {
+async fn signed_in_reads_of_posts_end_with_their_session() {
     let app = spawn_app().await;
     let pair = ada(&app).await;
     let other = login_as(&app, "second device").await;
@@ -259,31 +260,57 @@ async fn a_signed_in_read_of_a_post_ends_with_its_session() {
     }
     let (hello, draft, missing) = (ids[0], ids[1], ids[1] + 1000);
     assert_eq!(like(&app, hello, &pair.access).await.0, StatusCode::OK);
-    let read = |id: i64, token: &str| {
+    let read = |path: String, token: &str| {
         let app = &app;
         let token = token.to_owned();
-        async move { app.get(&format!("/posts/{id}"), Some(&token)).await }
+        async move { app.get(&path, Some(&token)).await }
     };
+    let post = body(read(format!("/posts/{hello}"), &pair.access).await).await;
+    assert_eq!(post["liked_by_me"], true);
+    let ada_id = post["author"]["id"].as_i64().unwrap();
+    let nobody = ada_id + 1000;
 
-    let post = body(read(hello, &pair.access).await).await;
-    assert_eq!(
-        (post["title"].as_str(), post["liked_by_me"].as_bool()),
-        (Some("Hello"), Some(true))
-    );
-    let own_draft = body(read(draft, &pair.access).await).await;
+    let own_draft = body(read(format!("/posts/{draft}"), &pair.access).await).await;
     assert_eq!(own_draft["title"], "Draft");
-    problem(read(missing, &pair.access).await, StatusCode::NOT_FOUND).await;
+    let authored = body(read(format!("/users/{ada_id}/posts"), &pair.access).await).await;
+    let titles: Vec<&str> = authored["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Draft", "Hello"], "her own drafts too");
+    let likers = body(read(format!("/posts/{hello}/likes"), &pair.access).await).await;
+    assert_eq!(likers["items"].as_array().unwrap().len(), 1);
+    let absent = [
+        format!("/posts/{missing}"),
+        format!("/users/{nobody}/posts"),
+        format!("/posts/{missing}/likes"),
+    ];
+    for path in &absent {
+        problem(
+            read(path.clone(), &pair.access).await,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    }
 
     assert_eq!(
         logout(&app, &pair.access).await.status(),
         StatusCode::NO_CONTENT
     );
-    for id in [hello, draft, missing] {
-        let ended = read(id, &pair.access).await;
-        assert_eq!(ended.headers()["www-authenticate"], "Bearer", "post {id}");
+    let present = [
+        format!("/posts/{hello}"),
+        format!("/posts/{draft}"),
+        format!("/users/{ada_id}/posts"),
+        format!("/posts/{hello}/likes"),
+    ];
+    for path in present.iter().chain(&absent) {
+        let ended = read(path.clone(), &pair.access).await;
+        assert_eq!(ended.headers()["www-authenticate"], "Bearer", "{path}");
         problem(ended, StatusCode::UNAUTHORIZED).await;
     }
-    let still = body(read(hello, &other.access).await).await;
+    let still = body(read(format!("/posts/{hello}"), &other.access).await).await;
     assert_eq!(still["liked_by_me"], true);
 }
 

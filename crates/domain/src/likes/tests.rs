@@ -87,6 +87,25 @@ fn someone_elses_draft_cannot_be_liked_or_inspected() {
     ));
 }
 
+/// Likers for a signed-in reader: the post is read with the session
+/// checked, and an ended session reads no likers.
+#[test]
+fn likers_for_an_ended_session_are_an_invalid_token() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_find().never();
+    posts
+        .expect_find_for_session()
+        .withf(|id, claims| *id == POST && claims.user == BOB)
+        .times(1)
+        .returning(|_, _| Ok(None));
+    let mut likes = MockLikeRepository::new();
+    likes.expect_likers().never();
+    let service = LikeService::new(Arc::new(posts), Arc::new(likes));
+    let viewer = ClaimedCaller::from(&caller(BOB));
+    let error = block_on(service.likers(POST, Some(&viewer), PageRequest::default())).unwrap_err();
+    assert!(matches!(error, DomainError::InvalidToken), "{error:?}");
+}
+
 #[test]
 fn the_author_may_like_their_own_draft() {
     let mut likes = MockLikeRepository::new();

@@ -1,9 +1,10 @@
 use std::sync::Arc;
 
+use super::{visible_post, visible_to_caller};
 use crate::{
     Caller, ClaimedCaller, DomainError, Entity, InvalidValue, NewPost, Page, PageRequest,
     PostChanges, PostContent, PostFilter, PostId, PostRepository, PostTitle, PostView, UserId,
-    UserRepository, session::viewer_id, validation::collect,
+    UserRepository, validation::collect,
 };
 
 /// Raw input for a new post, or for replacing one whole.
@@ -91,19 +92,7 @@ impl PostService {
         id: PostId,
         viewer: Option<&ClaimedCaller>,
     ) -> Result<PostView, DomainError> {
-        let (found, viewer) = match viewer {
-            None => (self.posts.find(id, None).await?, None),
-            Some(viewer) => {
-                let claims = viewer.claims();
-                let found = self
-                    .posts
-                    .find_for_session(id, claims)
-                    .await?
-                    .ok_or(DomainError::InvalidToken)?;
-                (found, Some(claims.user))
-            }
-        };
-        visible(found, viewer)
+        visible_post(self.posts.as_ref(), id, viewer).await
     }
 
     /// Published posts, newest first, optionally by one author and/or
@@ -127,37 +116,54 @@ impl PostService {
             search,
             include_drafts: false,
         };
-        match viewer {
-            None => self.posts.list(filter, None, query.page).await,
-            Some(viewer) => self
-                .posts
-                .list_for_session(filter, viewer.claims(), query.page)
-                .await?
-                .ok_or(DomainError::InvalidToken),
-        }
+        self.page(filter, viewer, query.page).await
     }
 
     /// One author's posts, newest first, with their drafts when the viewer
-    /// is that author.
+    /// is that author. A signed-in viewer's session is checked by the read
+    /// itself.
     ///
     /// # Errors
-    /// [`DomainError::NotFound`] for an unknown user.
+    /// [`DomainError::NotFound`] for an unknown user;
+    /// [`DomainError::InvalidToken`] when the viewer's session has been
+    /// revoked or their account deleted.
     pub async fn list_by_author(
         &self,
         author: UserId,
-        viewer: Option<&Caller>,
+        viewer: Option<&ClaimedCaller>,
         page: PageRequest,
     ) -> Result<Page<PostView>, DomainError> {
-        let viewer = viewer_id(viewer);
-        if self.users.find_by_id(author).await?.is_none() {
-            return Err(DomainError::NotFound(Entity::User));
-        }
         let filter = PostFilter {
             author_id: Some(author),
             search: None,
-            include_drafts: viewer == Some(author),
+            // Safe before the session is checked: the read answers nothing
+            // unless the session is live.
+            include_drafts: viewer.is_some_and(|viewer| viewer.claims().user == author),
         };
-        self.posts.list(filter, viewer, page).await
+        let found = self.page(filter, viewer, page).await?;
+        // Only an empty page can be an unknown author's: a page with posts
+        // has its author, so it costs no second read.
+        if found.items.is_empty() && self.users.find_by_id(author).await?.is_none() {
+            return Err(DomainError::NotFound(Entity::User));
+        }
+        Ok(found)
+    }
+
+    /// A page of `filter` as `viewer` sees it, the session checked by the read.
+    async fn page(
+        &self,
+        filter: PostFilter,
+        viewer: Option<&ClaimedCaller>,
+        page: PageRequest,
+    ) -> Result<Page<PostView>, DomainError> {
+        match viewer {
+            None => self.posts.list(filter, None, page).await,
+            Some(viewer) => self
+                .posts
+                .list_for_session(filter, viewer.claims(), page)
+                .await?
+                .ok_or(DomainError::InvalidToken),
+        }
     }
 
     /// Replaces title, content and published flag.
@@ -236,21 +242,12 @@ impl PostService {
     /// The post, if `caller` may change it: someone else's draft is not
     /// found, someone else's published post is forbidden.
     async fn owned(&self, id: PostId, caller: &Caller) -> Result<PostView, DomainError> {
-        let viewer = Some(caller.id());
-        let view = visible(self.posts.find(id, viewer).await?, viewer)?;
+        let view = visible_to_caller(self.posts.as_ref(), id, caller).await?;
         if view.post.author_id != caller.id() {
             return Err(DomainError::Forbidden);
         }
         Ok(view)
     }
-}
-
-/// The post `found`, unless it is someone else's draft: to anyone but
-/// its author a draft does not exist.
-fn visible(found: Option<PostView>, viewer: Option<UserId>) -> Result<PostView, DomainError> {
-    found
-        .filter(|view| view.post.is_visible_to(viewer))
-        .ok_or(DomainError::NotFound(Entity::Post))
 }
 
 fn parse_title_and_content(

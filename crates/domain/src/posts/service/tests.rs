@@ -279,11 +279,18 @@ fn blank_search_means_no_search() {
 fn an_authors_own_list_includes_drafts_only_for_them() {
     let mut posts = MockPostRepository::new();
     posts
+        .expect_list_for_session()
+        .withf(|filter, claims, _| {
+            filter.author_id == Some(ALICE) && filter.include_drafts == (claims.user == ALICE)
+        })
+        .times(2)
+        .returning(|_, _, _| Ok(Some(empty_page())));
+    posts
         .expect_list()
         .withf(|filter, viewer, _| {
-            filter.author_id == Some(ALICE) && filter.include_drafts == (*viewer == Some(ALICE))
+            filter.author_id == Some(ALICE) && !filter.include_drafts && viewer.is_none()
         })
-        .times(3)
+        .times(1)
         .returning(|_, _, _| Ok(empty_page()));
     let mut users = MockUserRepository::new();
     users
@@ -292,18 +299,57 @@ fn an_authors_own_list_includes_drafts_only_for_them() {
         .returning(|id| Ok(Some(user(id))));
     let posts = PostService::new(Arc::new(posts), Arc::new(users));
     for viewer in [Some(caller(ALICE)), Some(caller(BOB)), None] {
+        let viewer = viewer.as_ref().map(ClaimedCaller::from);
         block_on(posts.list_by_author(ALICE, viewer.as_ref(), PageRequest::default())).unwrap();
     }
 }
 
+/// An empty page may be nobody's: only then is the author looked up.
 #[test]
 fn the_posts_of_an_unknown_user_are_not_found() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_list().returning(|_, _, _| Ok(empty_page()));
     let mut users = MockUserRepository::new();
     users.expect_find_by_id().returning(|_| Ok(None));
-    let posts = PostService::new(Arc::new(MockPostRepository::new()), Arc::new(users));
+    let posts = PostService::new(Arc::new(posts), Arc::new(users));
     let error =
         block_on(posts.list_by_author(UserId::new(99), None, PageRequest::default())).unwrap_err();
     assert!(matches!(error, DomainError::NotFound(Entity::User)));
+}
+
+/// A page with posts has its author: reading it is the only read.
+#[test]
+fn an_authors_page_with_posts_reads_nothing_else() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_list().times(1).returning(|_, _, _| {
+        Ok(Page {
+            items: vec![view(1, ALICE, true)],
+            next_cursor: None,
+        })
+    });
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_id().never();
+    let posts = PostService::new(Arc::new(posts), Arc::new(users));
+    let page = block_on(posts.list_by_author(ALICE, None, PageRequest::default())).unwrap();
+    assert_eq!(page.items.len(), 1);
+}
+
+/// A signed-in reader's ended session is a bad token, not an unknown
+/// author, and is told before the author is looked up.
+#[test]
+fn an_authors_list_for_an_ended_session_is_an_invalid_token() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_list_for_session()
+        .times(1)
+        .returning(|_, _, _| Ok(None));
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_id().never();
+    let posts = PostService::new(Arc::new(posts), Arc::new(users));
+    let viewer = ClaimedCaller::from(&caller(BOB));
+    let error =
+        block_on(posts.list_by_author(ALICE, Some(&viewer), PageRequest::default())).unwrap_err();
+    assert!(matches!(error, DomainError::InvalidToken), "{error:?}");
 }
 
 #[test]
