@@ -20,10 +20,8 @@ impl FromRequest for AuthenticatedUser {
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let bearer = Bearer::read(request);
         Box::pin(async move {
-            Bearer::authenticate(bearer?)
-                .await?
-                .map(Self)
-                .ok_or(ApiError::MissingToken)
+            let bearer = bearer?.ok_or(ApiError::MissingToken)?;
+            Ok(Self(bearer.authenticate().await?))
         })
     }
 }
@@ -100,10 +98,7 @@ impl Bearer {
         Ok(Some(Self { accounts, token }))
     }
 
-    async fn authenticate(bearer: Option<Self>) -> Result<Option<Caller>, ApiError> {
-        let Some(Self { accounts, token }) = bearer else {
-            return Ok(None);
-        };
-        Ok(Some(accounts.authenticate(&token).await?))
+    async fn authenticate(self) -> Result<Caller, ApiError> {
+        Ok(self.accounts.authenticate(&self.token).await?)
     }
 }

@@ -130,8 +130,8 @@ pub struct TokenClaims {
 /// Who a use case acts for: a user whose token was checked and whose session
 /// is live. Only [`crate::AccountService::authenticate`] makes one, so a bare
 /// [`UserId`] can never stand in for a caller; use cases that act for
-/// someone take a `&Caller`, and read-only ones an `Option<&Caller>`, or
-/// an `Option<&ClaimedCaller>` where the read checks the session itself.
+/// someone take a `&Caller`, and the reads open to anyone an
+/// `Option<&ClaimedCaller>`, whose session the read checks itself.
 #[derive(Debug, Clone)]
 pub struct Caller {
     user: User,

@@ -242,8 +242,8 @@ async fn a_signed_in_post_list_ends_with_its_session() {
 /// too: `GET /posts/{id}`, `/users/{id}/posts` and `/posts/{id}/likes`
 /// answer as the reader sees them while it lives (their like, their own
 /// draft, a 404 for what is not there), and a 401 once it ended, for what
-/// exists and what does not. Another live session of the same user
-/// changes nothing.
+/// exists and what does not; a bad query is still its 422 first. Another
+/// live session of the same user changes nothing.
 #[tokio::test]
 async fn signed_in_reads_of_posts_end_with_their_session() {
     let app = spawn_app().await;
@@ -309,6 +309,13 @@ async fn signed_in_reads_of_posts_end_with_their_session() {
         let ended = read(path.clone(), &pair.access).await;
         assert_eq!(ended.headers()["www-authenticate"], "Bearer", "{path}");
         problem(ended, StatusCode::UNAUTHORIZED).await;
+    }
+    for path in [
+        format!("/users/{ada_id}/posts?limit=0"),
+        format!("/posts/{hello}/likes?limit=0"),
+    ] {
+        let bad_query = read(path, &pair.access).await;
+        problem(bad_query, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let still = body(read(format!("/posts/{hello}"), &other.access).await).await;
     assert_eq!(still["liked_by_me"], true);

@@ -155,7 +155,9 @@ pub struct PostFilter {
     pub author_id: Option<UserId>,
     /// Case-insensitive substring of title or content; `%`, `_` and `\` match literally.
     pub search: Option<String>,
-    /// Also list unpublished posts. Only ever set when the reader is the author.
+    /// Also list unpublished posts. Only ever set when the reader is, or
+    /// claims to be, the author: a claimed reader's read answers nothing
+    /// unless the session is theirs and live (`list_for_session`).
     pub include_drafts: bool,
 }
 

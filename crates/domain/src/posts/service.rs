@@ -133,17 +133,19 @@ impl PostService {
         viewer: Option<&ClaimedCaller>,
         page: PageRequest,
     ) -> Result<Page<PostView>, DomainError> {
+        let own = viewer.is_some_and(|viewer| viewer.claims().user == author);
         let filter = PostFilter {
             author_id: Some(author),
             search: None,
             // Safe before the session is checked: the read answers nothing
             // unless the session is live.
-            include_drafts: viewer.is_some_and(|viewer| viewer.claims().user == author),
+            include_drafts: own,
         };
         let found = self.page(filter, viewer, page).await?;
         // Only an empty page can be an unknown author's: a page with posts
-        // has its author, so it costs no second read.
-        if found.items.is_empty() && self.users.find_by_id(author).await?.is_none() {
+        // has its author, and so does one read for the author's own live
+        // session, so neither costs a second read.
+        if found.items.is_empty() && !own && self.users.find_by_id(author).await?.is_none() {
             return Err(DomainError::NotFound(Entity::User));
         }
         Ok(found)

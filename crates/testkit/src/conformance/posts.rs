@@ -139,14 +139,16 @@ pub async fn find_returns_drafts_and_whether_the_viewer_likes_the_post(adapters:
 }
 
 /// A signed-in list checks the session in the same read: a live session
-/// gets the page as its user sees it (an empty one too), a session that is
-/// not theirs or has been revoked gets `None` whether or not posts match,
-/// even while the user has other live sessions.
+/// gets the page as its user sees it (an empty one too, their own drafts
+/// when asked for), a session that is not theirs, has been revoked or whose
+/// account is gone gets `None` whether or not posts match, even while the
+/// user has other live sessions.
 pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
     let bob = user(&adapters, "Bob").await;
     let liked = post(&adapters, ada, "Liked by Bob", true).await;
     post(&adapters, ada, "Not liked", true).await;
+    post(&adapters, bob, "Bob's draft", false).await;
     adapters.likes.like(bob, liked).await.unwrap();
     let bobs = session(&adapters, bob, "bob", HOUR).await;
     session(&adapters, bob, "bob's other device", HOUR).await;
@@ -169,7 +171,14 @@ pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adap
         search: Some("no post says this".to_owned()),
         ..PostFilter::default()
     };
+    let bobs_own = PostFilter {
+        author_id: Some(bob),
+        include_drafts: true,
+        ..PostFilter::default()
+    };
 
+    let page = list(bobs_own.clone(), bob).await.unwrap();
+    assert_eq!(titles(&page), ["Bob's draft"]);
     let page = list(PostFilter::default(), bob).await.unwrap();
     assert_eq!(titles(&page), ["Not liked", "Liked by Bob"]);
     let liked_by_me: Vec<bool> = page.items.iter().map(|view| view.liked_by_me).collect();
@@ -185,6 +194,24 @@ pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adap
     assert!(adapters.sessions.revoke(bob, bobs).await.unwrap());
     assert_eq!(list(PostFilter::default(), bob).await, None, "revoked");
     assert_eq!(list(nothing, bob).await, None, "revoked");
+    assert_eq!(list(bobs_own, bob).await, None, "revoked: no drafts");
+
+    let carol = user(&adapters, "Carol").await;
+    post(&adapters, carol, "Carol's draft", false).await;
+    let claims = TokenClaims {
+        user: carol,
+        session: session(&adapters, carol, "carol", HOUR).await,
+    };
+    assert!(adapters.users.delete(carol).await.unwrap());
+    let carols_own = PostFilter {
+        author_id: Some(carol),
+        include_drafts: true,
+        ..PostFilter::default()
+    };
+    let page = adapters
+        .posts
+        .list_for_session(carols_own, claims, first(10));
+    assert_eq!(page.await.unwrap(), None, "account deleted");
 }
 
 /// A signed-in read of a post checks the session in the same read: a live

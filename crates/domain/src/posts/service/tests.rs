@@ -334,6 +334,23 @@ fn an_authors_page_with_posts_reads_nothing_else() {
     assert_eq!(page.items.len(), 1);
 }
 
+/// The author's own live session names an author who exists: their empty
+/// page costs no lookup.
+#[test]
+fn an_authors_own_empty_page_reads_nothing_else() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_list_for_session()
+        .times(1)
+        .returning(|_, _, _| Ok(Some(empty_page())));
+    let mut users = MockUserRepository::new();
+    users.expect_find_by_id().never();
+    let posts = PostService::new(Arc::new(posts), Arc::new(users));
+    let viewer = ClaimedCaller::from(&caller(ALICE));
+    let page = block_on(posts.list_by_author(ALICE, Some(&viewer), PageRequest::default()));
+    assert_eq!(page.unwrap().items.len(), 0);
+}
+
 /// A signed-in reader's ended session is a bad token, not an unknown
 /// author, and is told before the author is looked up.
 #[test]

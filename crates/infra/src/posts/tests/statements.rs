@@ -3,6 +3,7 @@
 //! counted per database: each test has its own.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::sync::{LazyLock, Mutex, Once};
 use std::time::Duration;
 
@@ -15,11 +16,12 @@ use domain::{
 use crate::PgSessionRepository;
 use crate::fixture::Fixture;
 
+/// Statements counted, by database: only those a test asked to watch.
 static STATEMENTS: LazyLock<Mutex<HashMap<String, usize>>> = LazyLock::new(Default::default);
 
-/// Counts, for the database its connection was opened on, each statement
-/// but the `SET`s that set up a new connection, which the pool may open
-/// at any time.
+/// Counts, for the database its connection was opened on if it is
+/// watched, each statement but the `SET`s that set up a new connection,
+/// which the pool may open at any time.
 struct Statements {
     url: Option<String>,
 }
@@ -31,10 +33,14 @@ impl Instrumentation for Statements {
                 self.url = Some(database_of(url).to_owned());
             }
             InstrumentationEvent::StartQuery { query, .. } => {
-                if let Some(url) = &self.url
-                    && !query.to_string().starts_with("SET ")
-                {
-                    *STATEMENTS.lock().unwrap().entry(url.clone()).or_default() += 1;
+                let Some(url) = &self.url else { return };
+                let mut counts = STATEMENTS.lock().unwrap();
+                let Some(count) = counts.get_mut(url) else {
+                    return;
+                };
+                let mut sql = String::new();
+                if write!(sql, "{query}").is_err() || !sql.starts_with("SET ") {
+                    *count += 1;
                 }
             }
             _ => {}
@@ -42,12 +48,21 @@ impl Instrumentation for Statements {
     }
 }
 
-/// Counts on every connection opened from now on.
-fn count_statements() {
+/// Instruments every connection opened from now on.
+fn instrument_connections() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         set_default_instrumentation(|| Some(Box::new(Statements { url: None }))).unwrap();
     });
+}
+
+/// Counts the statements sent to the database at `url` from now on, on
+/// connections opened after [`instrument_connections`].
+fn watch(url: &str) {
+    STATEMENTS
+        .lock()
+        .unwrap()
+        .insert(database_of(url).to_owned(), 0);
 }
 
 /// The URL without its parameters, which the pool adds to (a connect timeout).
@@ -73,9 +88,10 @@ async fn counted(url: &str, read: impl Future<Output = ()>) -> usize {
 /// session from nothing to show.
 #[tokio::test]
 async fn a_signed_in_read_is_one_statement() {
-    count_statements();
+    instrument_connections();
     let f = Fixture::new();
     let url = f.db.url().to_owned();
+    watch(&url);
     let ada = f.user("Ada").await;
     let post = f.post(ada, "Hello", "x", true).await;
     let session = PgSessionRepository::new(f.db.database())
