@@ -1,14 +1,17 @@
 //! Repositories over one fresh test database, with shorthands for the rows
 //! the post and like tests need.
 
+use std::time::Duration;
+
 use diesel::prelude::*;
 use domain::{
-    Email, NewPost, NewUser, PasswordHash, PostContent, PostId, PostRepository, PostTitle, UserId,
-    UserName, UserRepository,
+    Email, NewPost, NewSession, NewUser, PasswordHash, PostContent, PostId, PostRepository,
+    PostTitle, SessionId, SessionRepository, TokenDigest, UserAgent, UserId, UserName,
+    UserRepository,
 };
 
 use crate::testing::TestDatabase;
-use crate::{PgLikeRepository, PgPostRepository, PgUserRepository};
+use crate::{PgLikeRepository, PgPostRepository, PgSessionRepository, PgUserRepository};
 
 pub(crate) struct Fixture {
     pub(crate) db: TestDatabase,
@@ -53,6 +56,19 @@ impl Fixture {
             published,
         };
         self.posts.insert(post).await.unwrap().post.id
+    }
+
+    /// A live session of `user`, for an hour.
+    pub(crate) async fn session(&self, user: UserId) -> SessionId {
+        let session = NewSession {
+            user,
+            refresh: TokenDigest::new(vec![7; 32]),
+            lifetime: Duration::from_secs(3600),
+            client_address: None,
+            user_agent: UserAgent::new(None),
+        };
+        let sessions = PgSessionRepository::new(self.db.database());
+        sessions.create(session).await.unwrap()
     }
 
     /// The number of `likes` rows of a post, counted apart from `like_count`.

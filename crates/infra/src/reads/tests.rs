@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use domain::{
-    DomainError, LikeRepository, NewSession, Page, PageLimit, PageRequest, PostId, PostRepository,
-    PostView, SessionId, SessionRepository, TokenClaims, TokenDigest, UserAgent, UserId,
-    UserRepository,
+    DomainError, LikeRepository, Page, PageLimit, PageRequest, PostId, PostRepository, PostView,
+    SessionId, SessionRepository, TokenClaims, UserId, UserRepository,
 };
 
 use super::ReadRouter;
@@ -47,16 +46,8 @@ impl Cluster {
         assert_eq!(on_replica, post, "the same first id on both");
         let reads = ReadRouter::new(primary.db.database(), vec![replica.db.database()], MAX_LAG);
         let sessions = PgSessionRepository::routed(reads.clone());
-        let session = sessions
-            .create(NewSession {
-                user: ada,
-                refresh: TokenDigest::new(vec![7; 32]),
-                lifetime: Duration::from_secs(3600),
-                client_address: None,
-                user_agent: UserAgent::new(None),
-            })
-            .await
-            .unwrap();
+        // Sessions are written to the primary, as the routed repository would.
+        let session = primary.session(ada).await;
         Self {
             posts: PgPostRepository::routed(reads.clone()),
             users: PgUserRepository::routed(reads.clone()),
@@ -69,6 +60,20 @@ impl Cluster {
             post,
             session,
         }
+    }
+
+    /// Ada's claims in her session.
+    fn claims(&self) -> TokenClaims {
+        TokenClaims {
+            user: self.ada,
+            session: self.session,
+        }
+    }
+
+    /// Ends Ada's session, on the primary.
+    async fn revoke_adas_session(&self) {
+        let revoked = self.sessions.revoke(self.ada, self.session).await;
+        assert!(revoked.unwrap(), "Ada's session was live");
     }
 
     /// The title of the post as the router's read finds it.
@@ -199,10 +204,7 @@ async fn a_callers_reads_stay_on_the_primary_just_after_their_own_write() {
 async fn a_signed_in_list_checks_the_session_on_the_primary_and_the_page_where_routed() {
     let cluster = Cluster::new().await;
     cluster.reads.check_replicas().await;
-    let claims = TokenClaims {
-        user: cluster.ada,
-        session: cluster.session,
-    };
+    let claims = cluster.claims();
     let list_as_ada = || async {
         cluster
             .posts
@@ -219,13 +221,7 @@ async fn a_signed_in_list_checks_the_session_on_the_primary_and_the_page_where_r
     cluster.age_adas_last_write();
     assert_eq!(first_title(list_as_ada().await), "on the replica");
 
-    assert!(
-        cluster
-            .sessions
-            .revoke(cluster.ada, cluster.session)
-            .await
-            .unwrap()
-    );
+    cluster.revoke_adas_session().await;
     assert_eq!(list_as_ada().await, None, "revoked");
 }
 
@@ -234,10 +230,7 @@ async fn a_signed_in_list_checks_the_session_on_the_primary_and_the_page_where_r
 async fn a_signed_in_read_of_a_post_checks_the_session_on_the_primary_and_the_post_where_routed() {
     let cluster = Cluster::new().await;
     cluster.reads.check_replicas().await;
-    let claims = TokenClaims {
-        user: cluster.ada,
-        session: cluster.session,
-    };
+    let claims = cluster.claims();
     let title_seen_by_ada = || async {
         let found = cluster.posts.find_for_session(cluster.post, claims).await;
         let view = found.unwrap().expect("Ada's session is live");
@@ -252,13 +245,7 @@ async fn a_signed_in_read_of_a_post_checks_the_session_on_the_primary_and_the_po
     cluster.age_adas_last_write();
     assert_eq!(title_seen_by_ada().await, "on the replica");
 
-    assert!(
-        cluster
-            .sessions
-            .revoke(cluster.ada, cluster.session)
-            .await
-            .unwrap()
-    );
+    cluster.revoke_adas_session().await;
     let found = cluster.posts.find_for_session(cluster.post, claims).await;
     assert_eq!(found.unwrap(), None, "revoked");
 }

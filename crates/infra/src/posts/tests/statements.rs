@@ -5,15 +5,10 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::{LazyLock, Mutex, Once};
-use std::time::Duration;
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, set_default_instrumentation};
-use domain::{
-    NewSession, PageLimit, PageRequest, PostFilter, PostId, PostRepository, SessionRepository,
-    TokenClaims, TokenDigest, UserAgent,
-};
+use domain::{PageLimit, PageRequest, PostFilter, PostId, PostRepository, TokenClaims};
 
-use crate::PgSessionRepository;
 use crate::fixture::Fixture;
 
 /// Statements counted, by database: only those a test asked to watch.
@@ -94,16 +89,7 @@ async fn a_signed_in_read_is_one_statement() {
     watch(&url);
     let ada = f.user("Ada").await;
     let post = f.post(ada, "Hello", "x", true).await;
-    let session = PgSessionRepository::new(f.db.database())
-        .create(NewSession {
-            user: ada,
-            refresh: TokenDigest::new(vec![7; 32]),
-            lifetime: Duration::from_secs(3600),
-            client_address: None,
-            user_agent: UserAgent::new(None),
-        })
-        .await
-        .unwrap();
+    let session = f.session(ada).await;
     let claims = TokenClaims { user: ada, session };
     let page = PageRequest {
         limit: PageLimit::new(10).unwrap(),
