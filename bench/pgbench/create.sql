@@ -3,10 +3,7 @@
 -- pgbench -M prepared. Variables come from pgbench -D. An anonymous read binds
 -- `false` as its liked_by_me column; it is written `false` here.
 -- Signed-in users 1..tokens own sessions 1..tokens (bench/run checks it).
--- POST /posts: the caller, then the insert and the view read back.
+-- POST /posts: one statement, the insert selected from the caller's session
+-- and read back with the author's name (finding 21).
 \set viewer random(1, :tokens)
-SELECT "users"."id", "users"."name", "users"."email", "users"."password_hash", "users"."created_at", "user_writes"."written_at", CURRENT_TIMESTAMP FROM ("users" LEFT OUTER JOIN "user_writes" ON ("user_writes"."user_id" = "users"."id")) WHERE (("users"."id" = :viewer) AND EXISTS (SELECT "sessions"."id", "sessions"."user_id", "sessions"."created_at", "sessions"."last_used_at", "sessions"."expires_at", "sessions"."client_address", "sessions"."user_agent" FROM "sessions" WHERE (("sessions"."id" = :viewer) AND ("sessions"."user_id" = :viewer)))) LIMIT :one;
-BEGIN;
-INSERT INTO "posts" ("author_id", "title", "content", "published") VALUES (:viewer, :title, :content, true) RETURNING "posts"."id" \gset
-SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count", "users"."name", ("likes"."user_id" IS NOT NULL) FROM (("posts" INNER JOIN "users" ON ("posts"."author_id" = "users"."id")) LEFT OUTER JOIN "likes" ON (("likes"."post_id" = "posts"."id") AND ("likes"."user_id" = :viewer))) WHERE ("posts"."id" = :id) LIMIT :one;
-COMMIT;
+WITH new_post AS (INSERT INTO "posts" ("author_id", "title", "content", "published") SELECT "sessions"."user_id", :title, :content, true FROM "sessions" WHERE (("sessions"."id" = :viewer) AND ("sessions"."user_id" = :viewer)) RETURNING "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count") SELECT new_post.*, users.name, false FROM new_post INNER JOIN users ON users.id = new_post.author_id;

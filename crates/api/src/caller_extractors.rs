@@ -47,6 +47,25 @@ impl FromRequest for MaybeClaimed {
     }
 }
 
+/// What a required token claims, with its signature and expiry checked but
+/// not its session: for a write that checks the session in its own
+/// statement. 401 without a header or with a bad token here, and for an
+/// ended session from the write.
+pub(crate) struct Claimed(pub ClaimedCaller);
+
+impl FromRequest for Claimed {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        std::future::ready(
+            MaybeClaimed::from_request(request, payload)
+                .into_inner()
+                .and_then(|claimed| claimed.0.map(Self).ok_or(ApiError::MissingToken)),
+        )
+    }
+}
+
 /// A bearer token whose signature and claims are good, whether or not its
 /// session is still live: what ending a session needs, so that logging
 /// out twice is not an error. 401 without a header or with a bad token.

@@ -16,8 +16,9 @@
 //!
 //! Use cases that act for someone take a [`Caller`], which only
 //! [`AccountService::authenticate`] makes: a bare [`UserId`] cannot act.
-//! A read that checks the session as it reads takes a [`ClaimedCaller`]
-//! instead, made by [`AccountService::claim`] or from a [`Caller`].
+//! A read, or a post written, that checks the session in its own statement
+//! takes a [`ClaimedCaller`] instead, made by [`AccountService::claim`] or
+//! from a [`Caller`].
 //!
 //! What each version breaks, and how to move to it, is in the crate's
 //! `CHANGELOG.md`.

@@ -59,12 +59,21 @@ pub trait UserRepository: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait PostRepository: Send + Sync {
-    /// Stores a new post and returns it as its author sees it.
+    /// Stores a new post for an author whose session is not checked yet,
+    /// and returns it as its author sees it: `None`, with nothing stored,
+    /// unless `session` is a live session of `post.author_id` (as
+    /// [`SessionRepository::caller`] would find it). It runs on every post
+    /// written, so a store that can check the session in the insert itself
+    /// should.
     ///
     /// # Errors
-    /// [`DomainError::CallerGone`] when the author does not exist
-    /// (the account was deleted after the caller was authenticated).
-    async fn insert(&self, post: NewPost) -> Result<PostView, DomainError>;
+    /// [`DomainError::CallerGone`] when the author's account is deleted
+    /// while the post is written.
+    async fn insert(
+        &self,
+        post: NewPost,
+        session: SessionId,
+    ) -> Result<Option<PostView>, DomainError>;
 
     /// The post whatever its `published` flag; visibility is the caller's rule.
     async fn find(

@@ -130,8 +130,9 @@ pub struct TokenClaims {
 /// Who a use case acts for: a user whose token was checked and whose session
 /// is live. Only [`crate::AccountService::authenticate`] makes one, so a bare
 /// [`UserId`] can never stand in for a caller; use cases that act for
-/// someone take a `&Caller`, and the reads open to anyone an
-/// `Option<&ClaimedCaller>`, whose session the read checks itself.
+/// someone take a `&Caller`, but those that check the session in their own
+/// statement a [`ClaimedCaller`]: the reads open to anyone an
+/// `Option<&ClaimedCaller>`, writing a post a `&ClaimedCaller`.
 #[derive(Debug, Clone)]
 pub struct Caller {
     user: User,
@@ -165,11 +166,12 @@ impl Caller {
     }
 }
 
-/// A signed-in reader whose token checks out but whose session has not been
+/// A signed-in user whose token checks out but whose session has not been
 /// looked up yet. The reads open to anyone take one
 /// ([`crate::PostService::list`], `get`, `list_by_author`,
-/// [`crate::LikeService::likers`]) and check the session in their own
-/// read, so that a signed-in read costs one round trip, not two. Only
+/// [`crate::LikeService::likers`]), and so does writing a post
+/// ([`crate::PostService::create`]): each checks the session in its own
+/// statement, so that it costs one round trip, not two. Only
 /// [`crate::AccountService::claim`] makes one from a token, or a
 /// [`Caller`], whose session was checked already (and is checked again by
 /// the read it is passed to).

@@ -1,6 +1,7 @@
 //! Repositories over one fresh test database, with shorthands for the rows
 //! the post and like tests need.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::prelude::*;
@@ -55,14 +56,19 @@ impl Fixture {
             content: PostContent::parse(content).unwrap(),
             published,
         };
-        self.posts.insert(post).await.unwrap().post.id
+        let session = self.session(author).await;
+        let view = self.posts.insert(post, session).await.unwrap();
+        view.expect("the author's new session is live").post.id
     }
 
-    /// A live session of `user`, for an hour.
+    /// A live session of `user`, for an hour; a new one each call.
     pub(crate) async fn session(&self, user: UserId) -> SessionId {
+        static SESSIONS: AtomicU64 = AtomicU64::new(0);
+        let mut digest = vec![7; 32];
+        digest[..8].copy_from_slice(&SESSIONS.fetch_add(1, Ordering::Relaxed).to_be_bytes());
         let session = NewSession {
             user,
-            refresh: TokenDigest::new(vec![7; 32]),
+            refresh: TokenDigest::new(digest),
             lifetime: Duration::from_secs(3600),
             client_address: None,
             user_agent: UserAgent::new(None),

@@ -7,6 +7,7 @@
 
 mod likes_in_range;
 mod rows;
+mod with_author;
 
 use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
@@ -15,19 +16,20 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::QueryFragment;
 use diesel::query_dsl::LoadQuery;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Text};
 use domain::{
     Cursor, DomainError, NewPost, Page, PageRequest, Post, PostChanges, PostFilter, PostId,
-    PostRepository, PostView, SessionRepository, TokenClaims, UserId,
+    PostRepository, PostView, SessionId, SessionRepository, TokenClaims, UserId,
 };
 
 use crate::db::{OptionalRow, acting_user_gone, db_error};
 use crate::paging::{WithLimit, after_cursor, page_from_rows};
-use crate::schema::{likes, posts, users};
+use crate::schema::{likes, posts, sessions, users};
 use crate::sessions::live_session;
 use crate::{Database, PgSessionRepository, ReadRouter};
 use likes_in_range::LikesInRange;
-use rows::{NewPostRow, PostChangesRow, PostRow, ViewRow, into_view};
+use rows::{PostChangesRow, PostRow, ViewRow, into_view};
+use with_author::WithAuthor;
 
 /// The foreign key from `posts.author_id` to `users` (see the create_posts migration).
 const AUTHOR_EXISTS: &str = "posts_author_id_fkey";
@@ -227,6 +229,31 @@ fn post_for_session(
         .limit(1)
 }
 
+/// Inserts `post` if `session` is a live session of its author, and reads
+/// it back as its author sees it: the session is the row the post's author
+/// is selected from, so a post is written, or not, in one statement.
+fn insert_for_session(
+    post: &NewPost,
+    session: SessionId,
+) -> impl LoadQuery<'_, PgConnection, ViewRow> {
+    let from_live_session = live_session(post.author_id, session).select((
+        sessions::user_id,
+        post.title.as_str().into_sql::<Text>(),
+        post.content.as_str().into_sql::<Text>(),
+        post.published.into_sql::<Bool>(),
+    ));
+    let insert = diesel::insert_into(posts::table)
+        .values(from_live_session)
+        .into_columns((
+            posts::author_id,
+            posts::title,
+            posts::content,
+            posts::published,
+        ))
+        .returning(PostRow::as_returning());
+    WithAuthor::new(insert)
+}
+
 /// Whether a signed-in page reads the viewer's likes once over its ids:
 /// only the feed, whose ids lie close together. A page filtered by author
 /// or search spans many ids, so it joins them row by row ([`LikesInRange`]
@@ -237,21 +264,19 @@ fn reads_likes_by_range(filter: &PostFilter) -> bool {
 
 #[async_trait]
 impl PostRepository for PgPostRepository {
-    async fn insert(&self, post: NewPost) -> Result<PostView, DomainError> {
+    async fn insert(
+        &self,
+        post: NewPost,
+        session: SessionId,
+    ) -> Result<Option<PostView>, DomainError> {
         self.db
             .run_blocking(move |conn| {
-                let author = post.author_id.get();
-                // One transaction: the view read back is the row just written.
-                let row: ViewRow = conn
-                    .transaction(|conn| {
-                        let id: i64 = diesel::insert_into(posts::table)
-                            .values(NewPostRow::from(&post))
-                            .returning(posts::id)
-                            .get_result(conn)?;
-                        post_views!(author).filter(posts::id.eq(id)).first(conn)
-                    })
-                    .map_err(|error| acting_user_gone(error, AUTHOR_EXISTS))?;
-                into_view(row)
+                insert_for_session(&post, session)
+                    .get_result::<ViewRow>(conn)
+                    .optional()
+                    .map_err(|error| acting_user_gone(error, AUTHOR_EXISTS))?
+                    .map(into_view)
+                    .transpose()
             })
             .await
     }

@@ -76,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             content: format!("{title} post, by Ada."),
             published,
         };
-        let view = posts.create(ada, input).await?;
+        let view = posts.create(&ada.into(), input).await?;
         println!(
             "Ada posted {:?} (post {}, published: {published})",
             title, view.post.id

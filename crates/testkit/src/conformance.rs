@@ -25,13 +25,20 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-use std::{any::Any, future::Future, sync::Arc};
+use std::{
+    any::Any,
+    future::Future,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use domain::{
     AccountService, CredentialThrottle, Email, HealthCheck, LikeRepository, LikeService,
     LoginAttempts, NewPost, NewUser, PasswordHash, PostContent, PostId, PostRepository,
-    PostService, PostTitle, SessionRepository, ThrottlePolicy, Timestamp, UserId, UserName,
-    UserRepository,
+    PostService, PostTitle, PostView, SessionRepository, ThrottlePolicy, Timestamp, UserId,
+    UserName, UserRepository,
 };
 
 use crate::{FakePasswordHasher, FakeTokenService, InMemoryLoginAttempts, InMemoryStore};
@@ -158,7 +165,7 @@ macro_rules! conformance_tests {
             },
             posts {
                 an_inserted_post_is_seen_by_its_author,
-                an_unknown_author_is_caller_gone,
+                a_post_is_stored_only_in_its_authors_live_session,
                 find_returns_drafts_and_whether_the_viewer_likes_the_post,
                 lists_are_newest_first_and_pages_start_strictly_after_the_cursor,
                 posts_made_in_one_burst_are_all_paged,
@@ -221,13 +228,24 @@ pub async fn user(adapters: &Adapters, name: &str) -> UserId {
 
 /// A post by `author` titled `title`, with `title` as its content too.
 pub async fn post(adapters: &Adapters, author: UserId, title: &str, published: bool) -> PostId {
-    adapters
-        .posts
-        .insert(new_post(author, title, published))
+    write(adapters, new_post(author, title, published))
         .await
-        .unwrap()
         .post
         .id
+}
+
+/// Writes `post` as its author would: in a live session of theirs, made
+/// for it.
+pub async fn write(adapters: &Adapters, post: NewPost) -> PostView {
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let token = format!("write {}", WRITES.fetch_add(1, Ordering::Relaxed));
+    let session = sessions::session(adapters, post.author_id, &token, sessions::HOUR).await;
+    adapters
+        .posts
+        .insert(post, session)
+        .await
+        .unwrap()
+        .expect("the author's new session is live")
 }
 
 /// What [`post`] inserts.

@@ -74,6 +74,14 @@ impl Data {
         self.users.contains_key(&id.get())
     }
 
+    /// Whether `session` is a live session of `user`, as the caller lookup finds it.
+    fn is_live(&self, user: UserId, session: SessionId) -> bool {
+        self.sessions
+            .get(&session.get())
+            .is_some_and(|row| row.user == user)
+            && self.user_exists(user)
+    }
+
     fn remove_session(&mut self, id: i64) -> bool {
         self.refresh_tokens
             .retain(|_, token| token.session.get() != id);

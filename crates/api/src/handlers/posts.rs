@@ -6,7 +6,7 @@ use domain::{PostId, PostService};
 
 use super::created;
 use crate::{
-    caller_extractors::{AuthenticatedUser, MaybeClaimed},
+    caller_extractors::{AuthenticatedUser, Claimed, MaybeClaimed},
     dto::{
         NewPostBody, PageBody, PatchPostBody, PostBody, PostListQuery, PostPage, ReplacePostBody,
     },
@@ -41,10 +41,10 @@ use crate::{
 )]
 pub(crate) async fn create(
     posts: Data<PostService>,
-    caller: AuthenticatedUser,
+    author: Claimed,
     body: Json<NewPostBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = posts.create(&caller.0, body.into_inner().into()).await?;
+    let view = posts.create(&author.0, body.into_inner().into()).await?;
     Ok(created(
         format!("/posts/{}", view.post.id),
         PostBody::from(view),

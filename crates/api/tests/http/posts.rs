@@ -7,7 +7,7 @@ use actix_web::{
 use domain::{Cursor, Page, PostId, UserId};
 use serde_json::json;
 
-use super::support::{Mocks, ada, at, bearer, fields, json, post, problem, send};
+use super::support::{Mocks, SESSION, ada, at, bearer, fields, json, post, problem, send};
 
 #[actix_web::test]
 async fn a_post_reads_as_the_contract_says() {
@@ -40,15 +40,19 @@ async fn a_post_reads_as_the_contract_says() {
 
 #[actix_web::test]
 async fn creating_a_post_is_a_201_with_location_and_published_by_default() {
-    let mut mocks = Mocks::default().signed_in(ada());
+    let mut mocks = Mocks::default().claimed(UserId::new(7));
+    mocks.sessions.expect_caller().never();
     let ada = ada();
     mocks
         .posts
         .expect_insert()
-        .withf(|new| {
-            new.published && new.author_id == UserId::new(7) && new.title.as_str() == "Hello"
+        .withf(|new, session| {
+            new.published
+                && new.author_id == UserId::new(7)
+                && new.title.as_str() == "Hello"
+                && *session == SESSION
         })
-        .returning(move |_| Ok(post(12, &ada, true)));
+        .returning(move |_, _| Ok(Some(post(12, &ada, true))));
     let request = TestRequest::post()
         .uri("/posts")
         .insert_header(bearer())

@@ -321,6 +321,50 @@ async fn signed_in_reads_of_posts_end_with_their_session() {
     assert_eq!(still["liked_by_me"], true);
 }
 
+/// `POST /posts` checks the session in its insert: once the session has
+/// ended, a post is a 401 and nothing is stored, while a body that breaks
+/// a rule is still its 422 first. Another live session of the same user
+/// still writes.
+#[tokio::test]
+async fn writing_a_post_ends_with_its_session() {
+    let app = spawn_app().await;
+    let pair = ada(&app).await;
+    let other = login_as(&app, "second device").await;
+    let post = json!({"title": "Hello", "content": "World"});
+    let created = app.post_json("/posts", &post, Some(&pair.access)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let ada_id = body(created).await["author"]["id"].as_i64().unwrap();
+
+    assert_eq!(
+        logout(&app, &pair.access).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let refused = json!({"title": "After", "content": "Not stored"});
+    let ended = app.post_json("/posts", &refused, Some(&pair.access)).await;
+    assert_eq!(ended.headers()["www-authenticate"], "Bearer");
+    problem(ended, StatusCode::UNAUTHORIZED).await;
+    let breaks_a_rule = json!({"title": "", "content": "World"});
+    let invalid = app
+        .post_json("/posts", &breaks_a_rule, Some(&pair.access))
+        .await;
+    problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
+
+    let still = app.post_json("/posts", &post, Some(&other.access)).await;
+    assert_eq!(still.status(), StatusCode::CREATED);
+    let authored = body(app.get(&format!("/users/{ada_id}/posts"), None).await).await;
+    let titles: Vec<&str> = authored["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Hello", "Hello"],
+        "nothing stored for the ended one"
+    );
+}
+
 #[tokio::test]
 async fn a_user_lists_their_sessions_and_ends_one_or_all_others() {
     let app = spawn_app().await;

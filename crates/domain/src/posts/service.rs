@@ -63,21 +63,31 @@ impl PostService {
         Self { posts, users }
     }
 
-    /// Writes a post owned by the caller.
+    /// Writes a post owned by the signed-in author, whose session is
+    /// checked by the write itself.
     ///
     /// # Errors
-    /// [`DomainError::Validation`]; [`DomainError::CallerGone`] when the
-    /// caller's account was deleted meanwhile.
-    pub async fn create(&self, author: &Caller, input: PostInput) -> Result<PostView, DomainError> {
+    /// [`DomainError::Validation`]; [`DomainError::InvalidToken`] when the
+    /// author's session has been revoked or their account deleted;
+    /// [`DomainError::CallerGone`] when the account is deleted while the
+    /// post is written.
+    pub async fn create(
+        &self,
+        author: &ClaimedCaller,
+        input: PostInput,
+    ) -> Result<PostView, DomainError> {
         let (title, content) = parse_title_and_content(&input.title, &input.content)?;
+        let claims = author.claims();
+        let post = NewPost {
+            author_id: claims.user,
+            title,
+            content,
+            published: input.published,
+        };
         self.posts
-            .insert(NewPost {
-                author_id: author.id(),
-                title,
-                content,
-                published: input.published,
-            })
-            .await
+            .insert(post, claims.session)
+            .await?
+            .ok_or(DomainError::InvalidToken)
     }
 
     /// A post as `viewer` sees it. A signed-in viewer's session is checked

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::{
-    Author, DomainError, NewPost, Post, PostChanges, PostContent, PostId, PostTitle, PostView,
-    UserId, UserName,
+    Author, DomainError, Post, PostChanges, PostContent, PostId, PostTitle, PostView, UserId,
+    UserName,
 };
 
 use crate::db::CorruptRow;
@@ -59,26 +59,6 @@ pub(super) fn into_view((row, author_name, liked_by_me): ViewRow) -> Result<Post
         post,
         liked_by_me,
     })
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = posts)]
-pub(super) struct NewPostRow<'a> {
-    author_id: i64,
-    title: &'a str,
-    content: &'a str,
-    published: bool,
-}
-
-impl<'a> From<&'a NewPost> for NewPostRow<'a> {
-    fn from(post: &'a NewPost) -> Self {
-        Self {
-            author_id: post.author_id.get(),
-            title: post.title.as_str(),
-            content: post.content.as_str(),
-            published: post.published,
-        }
-    }
 }
 
 /// `None` fields are left out of the UPDATE.

@@ -53,15 +53,20 @@ async fn insert_returns_the_view_with_author_and_find_reports_the_readers_like()
     let f = fixture();
     let ada = f.user("Ada").await;
     let bob = f.user("Bob").await;
+    let session = f.session(ada).await;
     let view = f
         .posts
-        .insert(NewPost {
-            author_id: ada,
-            title: PostTitle::parse("Hello").unwrap(),
-            content: PostContent::parse("World").unwrap(),
-            published: true,
-        })
+        .insert(
+            NewPost {
+                author_id: ada,
+                title: PostTitle::parse("Hello").unwrap(),
+                content: PostContent::parse("World").unwrap(),
+                published: true,
+            },
+            session,
+        )
         .await
+        .unwrap()
         .unwrap();
     assert_eq!(view.author.name.as_str(), "Ada");
     assert_eq!(view.post.like_count, 0);

@@ -3,12 +3,12 @@
 use std::collections::HashSet;
 
 use domain::{
-    Cursor, DomainError, Page, PageLimit, PageRequest, PostChanges, PostContent, PostFilter,
-    PostId, PostTitle, PostView, TokenClaims, UserId,
+    Cursor, Page, PageLimit, PageRequest, PostChanges, PostContent, PostFilter, PostId, PostTitle,
+    PostView, TokenClaims, UserId,
 };
 
 use super::sessions::{HOUR, session};
-use super::{Adapters, new_post, post, user, whole_microseconds};
+use super::{Adapters, new_post, post, user, whole_microseconds, write};
 
 fn first(limit: i64) -> PageRequest {
     PageRequest {
@@ -73,11 +73,7 @@ fn position(view: &PostView) -> (domain::Timestamp, PostId) {
 /// `updated_at` equal to `created_at`.
 pub async fn an_inserted_post_is_seen_by_its_author(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
-    let view = adapters
-        .posts
-        .insert(new_post(ada, "Hello", false))
-        .await
-        .unwrap();
+    let view = write(&adapters, new_post(ada, "Hello", false)).await;
     assert_eq!(view.author.id, ada);
     assert_eq!(view.author.name.as_str(), "Ada");
     assert!(!view.liked_by_me);
@@ -91,22 +87,32 @@ pub async fn an_inserted_post_is_seen_by_its_author(adapters: Adapters) {
     assert_eq!(found, Some(view));
 }
 
-/// A post by a user who does not exist is `CallerGone`, and nothing is stored.
-pub async fn an_unknown_author_is_caller_gone(adapters: Adapters) {
+/// A post is stored only in a live session of its author: not in a
+/// revoked one, someone else's, or one of a deleted account, and then
+/// nothing is stored.
+pub async fn a_post_is_stored_only_in_its_authors_live_session(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
-    let ghost = UserId::new(ada.get() + 1000);
-    let error = adapters
-        .posts
-        .insert(new_post(ghost, "Boo", true))
-        .await
-        .unwrap_err();
-    assert!(matches!(error, DomainError::CallerGone), "{error:?}");
+    let bob = user(&adapters, "Bob").await;
+    let carol = user(&adapters, "Carol").await;
+    let revoked = session(&adapters, ada, "ada revoked", HOUR).await;
+    assert!(adapters.sessions.revoke(ada, revoked).await.unwrap());
+    let bobs = session(&adapters, bob, "bob", HOUR).await;
+    let carols = session(&adapters, carol, "carol", HOUR).await;
+    assert!(adapters.users.delete(carol).await.unwrap());
+    for (author, session) in [(ada, revoked), (ada, bobs), (carol, carols)] {
+        let stored = adapters
+            .posts
+            .insert(new_post(author, "Refused", true), session)
+            .await
+            .unwrap();
+        assert_eq!(stored, None, "{author} in {session}");
+    }
     let all = adapters
         .posts
         .list(PostFilter::default(), None, first(10))
         .await
         .unwrap();
-    assert!(all.items.is_empty());
+    assert!(all.items.is_empty(), "{:?}", titles(&all));
 }
 
 /// `find` returns drafts too (visibility is the use case's rule), with
@@ -379,14 +385,15 @@ pub async fn lists_are_newest_first_and_pages_start_strictly_after_the_cursor(ad
 /// than its cursors would skip some).
 pub async fn posts_made_in_one_burst_are_all_paged(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
+    let session = session(&adapters, ada, "ada", HOUR).await;
     let inserts = (1..=12).map(|n| {
         adapters
             .posts
-            .insert(new_post(ada, &format!("Burst {n}"), true))
+            .insert(new_post(ada, &format!("Burst {n}"), true), session)
     });
     let mut inserted: Vec<PostId> = Vec::new();
     for insert in inserts {
-        inserted.push(insert.await.unwrap().post.id);
+        inserted.push(insert.await.unwrap().unwrap().post.id);
     }
     for limit in [1, 5] {
         let pages = all_pages(&adapters, PostFilter::default(), None, limit).await;
@@ -453,14 +460,14 @@ pub async fn lists_filter_by_author_drafts_and_search(adapters: Adapters) {
         ..adas
     };
     assert_eq!(list(with_drafts).await, ["Ada draft", "Ada public"]);
-    let in_content = adapters
-        .posts
-        .insert(domain::NewPost {
+    let in_content = write(
+        &adapters,
+        domain::NewPost {
             content: PostContent::parse("the word is in here: pelican").unwrap(),
             ..new_post(bob, "Plain title", true)
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     let search = |text: &str| PostFilter {
         search: Some(text.to_owned()),
         ..Default::default()
@@ -558,11 +565,7 @@ pub async fn deleting_a_post_takes_its_likes(adapters: Adapters) {
 pub async fn times_are_kept_to_the_microsecond(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
     let bob = user(&adapters, "Bob").await;
-    let view = adapters
-        .posts
-        .insert(new_post(ada, "Timed", true))
-        .await
-        .unwrap();
+    let view = write(&adapters, new_post(ada, "Timed", true)).await;
     adapters.likes.like(bob, view.post.id).await.unwrap();
     let user = adapters.users.find_by_id(ada).await.unwrap().unwrap();
     let likers = adapters

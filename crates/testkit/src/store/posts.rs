@@ -1,7 +1,7 @@
 use domain::async_trait;
 use domain::{
     Author, Cursor, DomainError, NewPost, Page, PageRequest, Post, PostChanges, PostFilter, PostId,
-    PostRepository, PostView, SessionRepository, TokenClaims, UserId,
+    PostRepository, PostView, SessionId, TokenClaims, UserId,
 };
 
 use super::{Data, InMemoryStore, now};
@@ -56,18 +56,21 @@ pub(super) fn newest_first_page<T>(
 
 impl InMemoryStore {
     /// Whether `claims` name a live session, as the caller lookup finds it.
-    async fn is_live(&self, claims: TokenClaims) -> Result<bool, DomainError> {
-        let caller = SessionRepository::caller(self, claims.user, claims.session).await?;
-        Ok(caller.is_some())
+    fn is_live(&self, claims: TokenClaims) -> bool {
+        self.data().is_live(claims.user, claims.session)
     }
 }
 
 #[async_trait]
 impl PostRepository for InMemoryStore {
-    async fn insert(&self, post: NewPost) -> Result<PostView, DomainError> {
+    async fn insert(
+        &self,
+        post: NewPost,
+        session: SessionId,
+    ) -> Result<Option<PostView>, DomainError> {
         let mut data = self.data();
-        if !data.user_exists(post.author_id) {
-            return Err(DomainError::CallerGone);
+        if !data.is_live(post.author_id, session) {
+            return Ok(None);
         }
         data.last_post_id += 1;
         let at = now();
@@ -82,7 +85,7 @@ impl PostRepository for InMemoryStore {
             like_count: 0,
         };
         data.posts.insert(stored.id.get(), stored.clone());
-        data.view(&stored, Some(stored.author_id))
+        data.view(&stored, Some(stored.author_id)).map(Some)
     }
 
     async fn find(
@@ -102,7 +105,7 @@ impl PostRepository for InMemoryStore {
         id: PostId,
         claims: TokenClaims,
     ) -> Result<Option<Option<PostView>>, DomainError> {
-        if !self.is_live(claims).await? {
+        if !self.is_live(claims) {
             return Ok(None);
         }
         PostRepository::find(self, id, Some(claims.user))
@@ -141,7 +144,7 @@ impl PostRepository for InMemoryStore {
         claims: TokenClaims,
         page: PageRequest,
     ) -> Result<Option<Page<PostView>>, DomainError> {
-        if !self.is_live(claims).await? {
+        if !self.is_live(claims) {
             return Ok(None);
         }
         PostRepository::list(self, filter, Some(claims.user), page)

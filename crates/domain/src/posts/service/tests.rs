@@ -86,30 +86,44 @@ fn create_trims_the_title_and_keeps_content_verbatim() {
     let mut posts = MockPostRepository::new();
     posts
         .expect_insert()
-        .withf(|new| {
+        .withf(|new, session| {
             new.author_id == ALICE
                 && new.title.as_str() == "Hello"
                 && new.content.as_str() == "  body\n"
                 && !new.published
+                && *session == SessionId::new(1)
         })
-        .returning(|_| Ok(view(1, ALICE, false)));
+        .returning(|_, _| Ok(Some(view(1, ALICE, false))));
     let post = PostInput {
         title: "  Hello ".into(),
         content: "  body\n".into(),
         published: false,
     };
-    block_on(service(posts).create(&caller(ALICE), post)).unwrap();
+    block_on(service(posts).create(&(&caller(ALICE)).into(), post)).unwrap();
+}
+
+/// The insert checks the session: a revoked one stores nothing, and is
+/// the token's error, with no other read.
+#[test]
+fn creating_in_an_ended_session_is_an_invalid_token() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_insert().times(1).returning(|_, _| Ok(None));
+    let error =
+        block_on(service(posts).create(&(&caller(ALICE)).into(), input("T", "C"))).unwrap_err();
+    assert!(matches!(error, DomainError::InvalidToken), "{error:?}");
 }
 
 #[test]
 fn create_reports_title_and_content_rules_together() {
     let error = block_on(
-        service(MockPostRepository::new()).create(&caller(ALICE), input(&"t".repeat(201), "   ")),
+        service(MockPostRepository::new())
+            .create(&(&caller(ALICE)).into(), input(&"t".repeat(201), "   ")),
     )
     .unwrap_err();
     assert_eq!(fields(error), ["title", "content"]);
     let error = block_on(
-        service(MockPostRepository::new()).create(&caller(ALICE), input("ok", &"c".repeat(10_001))),
+        service(MockPostRepository::new())
+            .create(&(&caller(ALICE)).into(), input("ok", &"c".repeat(10_001))),
     )
     .unwrap_err();
     assert_eq!(fields(error), ["content"]);
@@ -117,9 +131,10 @@ fn create_reports_title_and_content_rules_together() {
 
 #[test]
 fn nul_characters_are_a_validation_error_not_a_storage_failure() {
-    let error =
-        block_on(service(MockPostRepository::new()).create(&caller(ALICE), input("a\0b", "c\0d")))
-            .unwrap_err();
+    let error = block_on(
+        service(MockPostRepository::new()).create(&(&caller(ALICE)).into(), input("a\0b", "c\0d")),
+    )
+    .unwrap_err();
     assert_eq!(fields(error), ["title", "content"]);
 }
 
@@ -468,15 +483,15 @@ fn an_empty_patch_changes_nothing_but_is_still_owner_checked() {
     assert!(matches!(error, DomainError::Forbidden));
 }
 
-/// The acting user is checked by the type (only authentication makes a
-/// `Caller`); an account deleted after that is a typed error, not a
+/// An account deleted while its post is written is a typed error, not a
 /// storage failure.
 #[test]
 fn creating_as_a_caller_whose_account_is_gone_is_a_typed_error() {
     let mut posts = MockPostRepository::new();
     posts
         .expect_insert()
-        .returning(|_| Err(DomainError::CallerGone));
-    let error = block_on(service(posts).create(&caller(ALICE), input("T", "C"))).unwrap_err();
+        .returning(|_, _| Err(DomainError::CallerGone));
+    let error =
+        block_on(service(posts).create(&(&caller(ALICE)).into(), input("T", "C"))).unwrap_err();
     assert!(matches!(error, DomainError::CallerGone), "{error:?}");
 }

@@ -1,4 +1,4 @@
-//! How many statements a signed-in read sends, counted by diesel's
+//! How many statements a signed-in read or write sends, counted by diesel's
 //! instrumentation. It is one for the whole process, so statements are
 //! counted per database: each test has its own.
 
@@ -7,7 +7,10 @@ use std::fmt::Write;
 use std::sync::{LazyLock, Mutex, Once};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, set_default_instrumentation};
-use domain::{PageLimit, PageRequest, PostFilter, PostId, PostRepository, TokenClaims};
+use domain::{
+    NewPost, PageLimit, PageRequest, PostContent, PostFilter, PostId, PostRepository, PostTitle,
+    TokenClaims,
+};
 
 use crate::fixture::Fixture;
 
@@ -70,10 +73,10 @@ fn statements(url: &str) -> usize {
     counts.get(database_of(url)).copied().unwrap_or(0)
 }
 
-/// The statements `read` sends to the database at `url`.
-async fn counted(url: &str, read: impl Future<Output = ()>) -> usize {
+/// The statements `work` sends to the database at `url`.
+async fn counted(url: &str, work: impl Future<Output = ()>) -> usize {
     let before = statements(url);
-    read.await;
+    work.await;
     statements(url) - before
 }
 
@@ -122,4 +125,43 @@ async fn a_signed_in_read_is_one_statement() {
         assert_eq!(found, Some(None));
     };
     assert_eq!(counted(&url, read).await, 2, "the read, then the lookup");
+}
+
+/// Writing a post checks the session in the insert, and reads the post
+/// back with its author in the same statement: one statement, not a caller
+/// lookup and then a transaction of four (`BEGIN`, insert, read,
+/// `COMMIT`). An ended session is one statement too, and stores nothing.
+#[tokio::test]
+async fn writing_a_post_is_one_statement() {
+    instrument_connections();
+    let f = Fixture::new();
+    let url = f.db.url().to_owned();
+    watch(&url);
+    let ada = f.user("Ada").await;
+    let session = f.session(ada).await;
+    let ended = f.session(ada).await;
+    let post = || NewPost {
+        author_id: ada,
+        title: PostTitle::parse("Hello").unwrap(),
+        content: PostContent::parse("World").unwrap(),
+        published: true,
+    };
+    let sessions = crate::PgSessionRepository::new(f.db.database());
+    assert!(
+        domain::SessionRepository::revoke(&sessions, ada, ended)
+            .await
+            .unwrap()
+    );
+
+    let write = async {
+        let view = f.posts.insert(post(), session).await.unwrap();
+        assert_eq!(view.unwrap().author.name.as_str(), "Ada");
+    };
+    assert_eq!(counted(&url, write).await, 1, "a post written");
+    let write = async {
+        assert_eq!(f.posts.insert(post(), ended).await.unwrap(), None);
+    };
+    assert_eq!(counted(&url, write).await, 1, "an ended session");
+    let all = f.titles(PostFilter::default(), None).await;
+    assert_eq!(all, ["Hello"]);
 }
