@@ -16,9 +16,9 @@
 //!
 //! Use cases that act for someone take a [`Caller`], which only
 //! [`AccountService::authenticate`] makes: a bare [`UserId`] cannot act.
-//! A read, or a post written, that checks the session in its own statement
-//! takes a [`ClaimedCaller`] instead, made by [`AccountService::claim`] or
-//! from a [`Caller`].
+//! A read, or a post or a like written, that checks the session in its
+//! own statement takes a [`ClaimedCaller`] instead, made by
+//! [`AccountService::claim`] or from a [`Caller`].
 //!
 //! What each version breaks, and how to move to it, is in the crate's
 //! `CHANGELOG.md`.
@@ -50,7 +50,7 @@ pub use accounts::{
 };
 pub use error::{BoxError, DomainError, Entity, FieldError};
 pub use ids::{PostId, SessionId, UserId};
-pub use likes::{LikeService, LikeState, Liker};
+pub use likes::{LikeService, LikeState, LikeWrite, Liker};
 pub use page::{Cursor, Page, PageLimit, PageRequest};
 pub use ports::*;
 pub use posts::{

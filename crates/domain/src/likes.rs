@@ -1,9 +1,8 @@
 use std::sync::Arc;
 
 use crate::{
-    Author, Caller, ClaimedCaller, DomainError, Entity, LikeRepository, Page, PageRequest, PostId,
-    PostRepository, Timestamp,
-    posts::{visible_post, visible_to_caller},
+    Author, ClaimedCaller, DomainError, Entity, LikeRepository, Page, PageRequest, PostId,
+    PostRepository, Timestamp, posts::visible_post,
 };
 
 /// Someone who liked a post, and when.
@@ -26,6 +25,29 @@ pub struct LikeState {
     pub liked: bool,
 }
 
+/// What storage did with a like or an unlike asked for in a session it
+/// checked itself ([`LikeRepository`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LikeWrite {
+    /// Done, or already so: the post's like count right after.
+    Counted(i64),
+    /// No post the user may like or unlike; nothing changed.
+    NoPost,
+    /// The session is not live; nothing changed.
+    SessionEnded,
+}
+
+impl LikeWrite {
+    /// The count, or the error a caller gets.
+    fn count(self) -> Result<i64, DomainError> {
+        match self {
+            Self::Counted(count) => Ok(count),
+            Self::NoPost => Err(DomainError::NotFound(Entity::Post)),
+            Self::SessionEnded => Err(DomainError::InvalidToken),
+        }
+    }
+}
+
 /// Liking, unliking and listing likers, on posts the caller may see.
 #[derive(Clone)]
 pub struct LikeService {
@@ -39,15 +61,20 @@ impl LikeService {
         Self { posts, likes }
     }
 
-    /// Idempotent.
+    /// Idempotent. The session, and whether the caller may see the post,
+    /// are checked by the write itself.
     ///
     /// # Errors
+    /// [`DomainError::InvalidToken`] when the caller's session has ended;
     /// [`DomainError::NotFound`] for a missing post or someone else's draft;
-    /// [`DomainError::CallerGone`] when the caller's account was deleted
-    /// meanwhile.
-    pub async fn like(&self, caller: &Caller, post: PostId) -> Result<LikeState, DomainError> {
-        visible_to_caller(self.posts.as_ref(), post, caller).await?;
-        let like_count = self.likes.like(caller.id(), post).await?;
+    /// [`DomainError::CallerGone`] when the caller's account is deleted
+    /// while the like is written.
+    pub async fn like(
+        &self,
+        caller: &ClaimedCaller,
+        post: PostId,
+    ) -> Result<LikeState, DomainError> {
+        let like_count = self.likes.like(caller.claims(), post).await?.count()?;
         Ok(LikeState {
             post_id: post,
             like_count,
@@ -57,18 +84,18 @@ impl LikeService {
 
     /// Idempotent. One's own like can always be taken back, even after the
     /// post became a draft; to anyone else, someone else's draft still does
-    /// not exist.
+    /// not exist. The session is checked by the write itself.
     ///
     /// # Errors
+    /// [`DomainError::InvalidToken`] when the caller's session has ended;
     /// [`DomainError::NotFound`] for a missing post, or someone else's draft
     /// the caller does not like.
-    pub async fn unlike(&self, caller: &Caller, post: PostId) -> Result<LikeState, DomainError> {
-        let me = Some(caller.id());
-        match self.posts.find(post, me).await? {
-            Some(view) if view.post.is_visible_to(me) || view.liked_by_me => {}
-            _ => return Err(DomainError::NotFound(Entity::Post)),
-        }
-        let like_count = self.likes.unlike(caller.id(), post).await?;
+    pub async fn unlike(
+        &self,
+        caller: &ClaimedCaller,
+        post: PostId,
+    ) -> Result<LikeState, DomainError> {
+        let like_count = self.likes.unlike(caller.claims(), post).await?.count()?;
         Ok(LikeState {
             post_id: post,
             like_count,

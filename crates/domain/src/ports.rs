@@ -25,7 +25,8 @@ use crate::{
     AccessToken, Count, CounterKey, DomainError, Email, InFlight, NewPost, NewSession, NewUser,
     Page, PageRequest, Password, PasswordHash, Post, PostChanges, PostFilter, PostId, PostView,
     RefreshToken, Refusal, Rotation, Session, SessionId, TokenClaims, TokenDigest, User,
-    UserChanges, UserId, UserProfile, likes::Liker,
+    UserChanges, UserId, UserProfile,
+    likes::{LikeWrite, Liker},
 };
 
 /// Storage of users.
@@ -124,22 +125,30 @@ pub trait PostRepository: Send + Sync {
 
 /// Storage of likes. Each call is atomic, and keeps the post's
 /// `like_count` equal to its number of likes, whatever runs concurrently.
+/// A like or an unlike is asked for with a token's claims whose session is
+/// not checked yet: they run on every like, so a store that can check the
+/// session, and the post, in the write itself should.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait LikeRepository: Send + Sync {
-    /// Records the like if absent; returns the post's like count afterwards.
+    /// Records `claims.user`'s like if absent, and returns the post's like
+    /// count afterwards: [`LikeWrite::SessionEnded`], with nothing changed,
+    /// unless `claims.session` is a live session of `claims.user` (as
+    /// [`SessionRepository::caller`] would find it); [`LikeWrite::NoPost`]
+    /// when the post does not exist or is a draft of someone else's
+    /// ([`Post::is_visible_to`]).
     ///
     /// # Errors
-    /// [`DomainError::NotFound`] when the post does not exist;
-    /// [`DomainError::CallerGone`] when the user does not (the account was
-    /// deleted after the caller was authenticated).
-    async fn like(&self, user: UserId, post: PostId) -> Result<i64, DomainError>;
+    /// [`DomainError::CallerGone`] when the account is deleted while the
+    /// like is written.
+    async fn like(&self, claims: TokenClaims, post: PostId) -> Result<LikeWrite, DomainError>;
 
-    /// Removes the like if present; returns the post's like count afterwards.
-    ///
-    /// # Errors
-    /// [`DomainError::NotFound`] when the post does not exist.
-    async fn unlike(&self, user: UserId, post: PostId) -> Result<i64, DomainError>;
+    /// Removes `claims.user`'s like if present, and returns the post's like
+    /// count afterwards: [`LikeWrite::SessionEnded`] as for
+    /// [`LikeRepository::like`]; [`LikeWrite::NoPost`] when the post does
+    /// not exist, or is a draft of someone else's that the user does not
+    /// like. One's own like can always be taken back.
+    async fn unlike(&self, claims: TokenClaims, post: PostId) -> Result<LikeWrite, DomainError>;
 
     /// Who liked the post, most recent first (`liked_at`, then user id).
     async fn likers(&self, post: PostId, page: PageRequest) -> Result<Page<Liker>, DomainError>;

@@ -132,7 +132,7 @@ pub struct TokenClaims {
 /// [`UserId`] can never stand in for a caller; use cases that act for
 /// someone take a `&Caller`, but those that check the session in their own
 /// statement a [`ClaimedCaller`]: the reads open to anyone an
-/// `Option<&ClaimedCaller>`, writing a post a `&ClaimedCaller`.
+/// `Option<&ClaimedCaller>`, writing a post or a like a `&ClaimedCaller`.
 #[derive(Debug, Clone)]
 pub struct Caller {
     user: User,
@@ -169,9 +169,10 @@ impl Caller {
 /// A signed-in user whose token checks out but whose session has not been
 /// looked up yet. The reads open to anyone take one
 /// ([`crate::PostService::list`], `get`, `list_by_author`,
-/// [`crate::LikeService::likers`]), and so does writing a post
-/// ([`crate::PostService::create`]): each checks the session in its own
-/// statement, so that it costs one round trip, not two. Only
+/// [`crate::LikeService::likers`]), and so do writing a post, a like or an
+/// unlike ([`crate::PostService::create`], [`crate::LikeService::like`],
+/// `unlike`): each checks the session in its own statement, so that it
+/// costs no separate round trip. Only
 /// [`crate::AccountService::claim`] makes one from a token, or a
 /// [`Caller`], whose session was checked already (and is checked again by
 /// the read it is passed to).

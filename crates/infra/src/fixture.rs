@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use domain::{
-    Email, NewPost, NewSession, NewUser, PasswordHash, PostContent, PostId, PostRepository,
-    PostTitle, SessionId, SessionRepository, TokenDigest, UserAgent, UserId, UserName,
-    UserRepository,
+    Email, LikeRepository, LikeWrite, NewPost, NewSession, NewUser, PasswordHash, PostContent,
+    PostId, PostRepository, PostTitle, SessionId, SessionRepository, TokenClaims, TokenDigest,
+    UserAgent, UserId, UserName, UserRepository,
 };
 
 use crate::testing::TestDatabase;
@@ -59,6 +59,21 @@ impl Fixture {
         let session = self.session(author).await;
         let view = self.posts.insert(post, session).await.unwrap();
         view.expect("the author's new session is live").post.id
+    }
+
+    /// `user`'s like of `post`, in a new session of theirs; the count after.
+    pub(crate) async fn like(&self, user: UserId, post: PostId) -> i64 {
+        let claims = self.signed_in(user).await;
+        match self.likes.like(claims, post).await.unwrap() {
+            LikeWrite::Counted(count) => count,
+            refused => panic!("{user} could not like {post}: {refused:?}"),
+        }
+    }
+
+    /// The claims of a new live session of `user`.
+    pub(crate) async fn signed_in(&self, user: UserId) -> TokenClaims {
+        let session = self.session(user).await;
+        TokenClaims { user, session }
     }
 
     /// A live session of `user`, for an hour; a new one each call.

@@ -84,7 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ids.push(view.post.id);
     }
 
-    let state = likes.like(bob, ids[0]).await?;
+    let state = likes.like(&bob.into(), ids[0]).await?;
     println!(
         "Bob liked post {}: {} like(s)",
         state.post_id, state.like_count
@@ -138,7 +138,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "Bob deleted his account: post {} has {} like(s)",
         first.post.id, first.post.like_count
     );
-    let gone = likes.like(bob, ids[0]).await;
+    let gone = likes.like(&bob.into(), ids[0]).await;
     println!(
         "Bob's old session likes a post: {}",
         describe(gone.map(|_| ()))

@@ -35,10 +35,10 @@ use std::{
 };
 
 use domain::{
-    AccountService, CredentialThrottle, Email, HealthCheck, LikeRepository, LikeService,
+    AccountService, CredentialThrottle, Email, HealthCheck, LikeRepository, LikeService, LikeWrite,
     LoginAttempts, NewPost, NewUser, PasswordHash, PostContent, PostId, PostRepository,
-    PostService, PostTitle, PostView, SessionRepository, ThrottlePolicy, Timestamp, UserId,
-    UserName, UserRepository,
+    PostService, PostTitle, PostView, SessionRepository, ThrottlePolicy, Timestamp, TokenClaims,
+    UserId, UserName, UserRepository,
 };
 
 use crate::{FakePasswordHasher, FakeTokenService, InMemoryLoginAttempts, InMemoryStore};
@@ -182,8 +182,9 @@ macro_rules! conformance_tests {
             likes {
                 liking_is_idempotent_and_counts,
                 unliking_is_idempotent_and_counts,
-                a_missing_post_is_not_found,
-                an_unknown_liker_is_caller_gone,
+                a_missing_post_is_no_post,
+                only_its_author_can_like_a_draft,
+                an_ended_session_likes_nothing,
                 one_can_unlike_a_draft,
                 likers_are_newest_first_and_paged,
             },
@@ -234,12 +235,28 @@ pub async fn post(adapters: &Adapters, author: UserId, title: &str, published: b
         .id
 }
 
+/// `user`'s like of `post`, in a live session of theirs made for it; the
+/// post's like count afterwards.
+pub async fn like(adapters: &Adapters, user: UserId, post: PostId) -> i64 {
+    let claims = signed_in(adapters, user).await;
+    match adapters.likes.like(claims, post).await.unwrap() {
+        LikeWrite::Counted(count) => count,
+        refused => panic!("{user} could not like {post}: {refused:?}"),
+    }
+}
+
+/// The claims of a new live session of `user`.
+pub async fn signed_in(adapters: &Adapters, user: UserId) -> TokenClaims {
+    static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+    let token = format!("signed in {}", SESSIONS.fetch_add(1, Ordering::Relaxed));
+    let session = sessions::session(adapters, user, &token, sessions::HOUR).await;
+    TokenClaims { user, session }
+}
+
 /// Writes `post` as its author would: in a live session of theirs, made
 /// for it.
 pub async fn write(adapters: &Adapters, post: NewPost) -> PostView {
-    static WRITES: AtomicUsize = AtomicUsize::new(0);
-    let token = format!("write {}", WRITES.fetch_add(1, Ordering::Relaxed));
-    let session = sessions::session(adapters, post.author_id, &token, sessions::HOUR).await;
+    let session = signed_in(adapters, post.author_id).await.session;
     adapters
         .posts
         .insert(post, session)

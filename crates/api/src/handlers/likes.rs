@@ -2,7 +2,7 @@ use actix_web::web::{Data, Json, Path, Query};
 use domain::{LikeService, PostId};
 
 use crate::{
-    caller_extractors::{AuthenticatedUser, MaybeClaimed},
+    caller_extractors::{Claimed, MaybeClaimed},
     dto::{LikeStateBody, LikerBody, LikerPage, PageBody, PageQuery},
     error::ApiError,
     openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable, Unprocessable},
@@ -27,7 +27,7 @@ use crate::{
 )]
 pub(crate) async fn like(
     likes: Data<LikeService>,
-    caller: AuthenticatedUser,
+    caller: Claimed,
     id: Path<i64>,
 ) -> Result<Json<LikeStateBody>, ApiError> {
     let state = likes.like(&caller.0, PostId::new(id.into_inner())).await?;
@@ -53,7 +53,7 @@ pub(crate) async fn like(
 )]
 pub(crate) async fn unlike(
     likes: Data<LikeService>,
-    caller: AuthenticatedUser,
+    caller: Claimed,
     id: Path<i64>,
 ) -> Result<Json<LikeStateBody>, ApiError> {
     let state = likes

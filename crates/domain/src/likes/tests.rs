@@ -5,8 +5,8 @@ use mockall::predicate::eq;
 
 use super::*;
 use crate::{
-    Entity, MockLikeRepository, MockPostRepository, Post, PostContent, PostTitle, PostView, UserId,
-    UserName, test_support::caller,
+    Entity, MockLikeRepository, MockPostRepository, Post, PostContent, PostTitle, PostView,
+    TokenClaims, UserId, UserName, test_support::caller,
 };
 
 const ALICE: UserId = UserId::new(1);
@@ -14,10 +14,6 @@ const BOB: UserId = UserId::new(2);
 const POST: PostId = PostId::new(10);
 
 fn posts_returning(published: bool) -> MockPostRepository {
-    posts_returning_liked(published, false)
-}
-
-fn posts_returning_liked(published: bool, liked_by_me: bool) -> MockPostRepository {
     let mut posts = MockPostRepository::new();
     posts.expect_find().returning(move |id, _| {
         Ok(Some(PostView {
@@ -35,9 +31,22 @@ fn posts_returning_liked(published: bool, liked_by_me: bool) -> MockPostReposito
                 id: ALICE,
                 name: UserName::parse("Alice").unwrap(),
             },
-            liked_by_me,
+            liked_by_me: false,
         }))
     });
+    posts
+}
+
+fn claims(user: UserId) -> TokenClaims {
+    ClaimedCaller::from(&caller(user)).claims()
+}
+
+/// A post store that must not be read: like and unlike check the session
+/// and the post in the store's own write.
+fn posts_unread() -> MockPostRepository {
+    let mut posts = MockPostRepository::new();
+    posts.expect_find().never();
+    posts.expect_find_for_session().never();
     posts
 }
 
@@ -46,15 +55,18 @@ fn like_and_unlike_report_the_count_the_store_returns() {
     let mut likes = MockLikeRepository::new();
     likes
         .expect_like()
-        .with(eq(BOB), eq(POST))
-        .returning(|_, _| Ok(5));
+        .with(eq(claims(BOB)), eq(POST))
+        .times(1)
+        .returning(|_, _| Ok(LikeWrite::Counted(5)));
     likes
         .expect_unlike()
-        .with(eq(BOB), eq(POST))
-        .returning(|_, _| Ok(4));
-    let service = LikeService::new(Arc::new(posts_returning(true)), Arc::new(likes));
+        .with(eq(claims(BOB)), eq(POST))
+        .times(1)
+        .returning(|_, _| Ok(LikeWrite::Counted(4)));
+    let service = LikeService::new(Arc::new(posts_unread()), Arc::new(likes));
+    let bob = ClaimedCaller::from(&caller(BOB));
     assert_eq!(
-        block_on(service.like(&caller(BOB), POST)).unwrap(),
+        block_on(service.like(&bob, POST)).unwrap(),
         LikeState {
             post_id: POST,
             like_count: 5,
@@ -62,7 +74,7 @@ fn like_and_unlike_report_the_count_the_store_returns() {
         }
     );
     assert_eq!(
-        block_on(service.unlike(&caller(BOB), POST)).unwrap(),
+        block_on(service.unlike(&bob, POST)).unwrap(),
         LikeState {
             post_id: POST,
             like_count: 4,
@@ -71,16 +83,42 @@ fn like_and_unlike_report_the_count_the_store_returns() {
     );
 }
 
+/// What the store refused is the caller's error: no post to like is a
+/// 404's `NotFound`, an ended session the token's error.
 #[test]
-fn someone_elses_draft_cannot_be_liked_or_inspected() {
+fn what_the_store_refuses_is_the_callers_error() {
+    for (write, expected) in [
+        (LikeWrite::NoPost, DomainError::NotFound(Entity::Post)),
+        (LikeWrite::SessionEnded, DomainError::InvalidToken),
+    ] {
+        let mut likes = MockLikeRepository::new();
+        likes
+            .expect_like()
+            .times(1)
+            .returning(move |_, _| Ok(write));
+        likes
+            .expect_unlike()
+            .times(1)
+            .returning(move |_, _| Ok(write));
+        let service = LikeService::new(Arc::new(posts_unread()), Arc::new(likes));
+        let bob = ClaimedCaller::from(&caller(BOB));
+        let liked = block_on(service.like(&bob, POST)).unwrap_err();
+        let unliked = block_on(service.unlike(&bob, POST)).unwrap_err();
+        for error in [liked, unliked] {
+            assert_eq!(
+                std::mem::discriminant(&error),
+                std::mem::discriminant(&expected),
+                "{write:?}: {error:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn someone_elses_draft_has_no_likers_to_show() {
     let mut likes = MockLikeRepository::new();
-    likes.expect_like().never();
     likes.expect_likers().never();
     let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
-    assert!(matches!(
-        block_on(service.like(&caller(BOB), POST)),
-        Err(DomainError::NotFound(Entity::Post))
-    ));
     assert!(matches!(
         block_on(service.likers(POST, None, PageRequest::default())),
         Err(DomainError::NotFound(Entity::Post))
@@ -107,65 +145,14 @@ fn likers_for_an_ended_session_are_an_invalid_token() {
 }
 
 #[test]
-fn the_author_may_like_their_own_draft() {
-    let mut likes = MockLikeRepository::new();
-    likes.expect_like().returning(|_, _| Ok(1));
-    let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
-    assert!(block_on(service.like(&caller(ALICE), POST)).is_ok());
-}
-
-#[test]
-fn a_missing_post_is_not_found() {
-    let mut likes = MockLikeRepository::new();
-    likes.expect_unlike().never();
-    let mut posts = MockPostRepository::new();
-    posts.expect_find().returning(|_, _| Ok(None));
-    let service = LikeService::new(Arc::new(posts), Arc::new(likes));
-    assert!(matches!(
-        block_on(service.unlike(&caller(BOB), POST)),
-        Err(DomainError::NotFound(Entity::Post))
-    ));
-}
-
-/// The bug: a like given while the post was published could not be taken
-/// back once the post became a draft (unlike answered NotFound).
-#[test]
-fn unlike_removes_ones_own_like_after_the_post_became_a_draft() {
-    let mut likes = MockLikeRepository::new();
-    likes
-        .expect_unlike()
-        .with(eq(BOB), eq(POST))
-        .times(1)
-        .returning(|_, _| Ok(0));
-    let service = LikeService::new(
-        Arc::new(posts_returning_liked(false, true)),
-        Arc::new(likes),
-    );
-    let state = block_on(service.unlike(&caller(BOB), POST)).unwrap();
-    assert_eq!((state.like_count, state.liked), (0, false));
-}
-
-/// Unliking is no way to learn that someone else's draft exists.
-#[test]
-fn unliking_someone_elses_draft_one_does_not_like_is_not_found() {
-    let mut likes = MockLikeRepository::new();
-    likes.expect_unlike().never();
-    let service = LikeService::new(Arc::new(posts_returning(false)), Arc::new(likes));
-    assert!(matches!(
-        block_on(service.unlike(&caller(BOB), POST)),
-        Err(DomainError::NotFound(Entity::Post))
-    ));
-}
-
-#[test]
 fn liking_as_a_caller_whose_account_is_gone_is_a_typed_error() {
     let mut likes = MockLikeRepository::new();
     likes
         .expect_like()
         .returning(|_, _| Err(DomainError::CallerGone));
-    let service = LikeService::new(Arc::new(posts_returning(true)), Arc::new(likes));
+    let service = LikeService::new(Arc::new(posts_unread()), Arc::new(likes));
     assert!(matches!(
-        block_on(service.like(&caller(BOB), POST)),
+        block_on(service.like(&(&caller(BOB)).into(), POST)),
         Err(DomainError::CallerGone)
     ));
 }

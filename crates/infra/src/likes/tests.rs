@@ -1,6 +1,6 @@
 use domain::{
-    DomainError, Entity, LikeRepository, PageLimit, PageRequest, PostId, PostRepository, UserId,
-    UserRepository,
+    LikeRepository, LikeWrite, LikeWrite::Counted, PageLimit, PageRequest, PostId, PostRepository,
+    UserId, UserRepository,
 };
 
 use crate::fixture::Fixture;
@@ -28,30 +28,64 @@ impl Fixture {
 #[tokio::test]
 async fn like_and_unlike_are_idempotent_and_return_the_count() {
     let f = fixture();
-    let ada = f.user("Ada").await;
-    let bob = f.user("Bob").await;
-    let post = f.published(ada).await;
-    assert_eq!(f.likes.like(bob, post).await.unwrap(), 1);
-    assert_eq!(f.likes.like(bob, post).await.unwrap(), 1);
-    assert_eq!(f.likes.like(ada, post).await.unwrap(), 2);
-    assert_eq!(f.likes.unlike(bob, post).await.unwrap(), 1);
-    assert_eq!(f.likes.unlike(bob, post).await.unwrap(), 1);
+    let ada = f.signed_in(f.user("Ada").await).await;
+    let bob = f.signed_in(f.user("Bob").await).await;
+    let post = f.published(ada.user).await;
+    assert_eq!(f.likes.like(bob, post).await.unwrap(), Counted(1));
+    assert_eq!(f.likes.like(bob, post).await.unwrap(), Counted(1));
+    assert_eq!(f.likes.like(ada, post).await.unwrap(), Counted(2));
+    assert_eq!(f.likes.unlike(bob, post).await.unwrap(), Counted(1));
+    assert_eq!(f.likes.unlike(bob, post).await.unwrap(), Counted(1));
     assert_eq!(f.like_count(post).await, f.like_rows(post));
 }
 
 #[tokio::test]
-async fn liking_a_missing_post_is_not_found() {
+async fn liking_a_missing_post_is_no_post() {
     let f = fixture();
-    let ada = f.user("Ada").await;
+    let ada = f.signed_in(f.user("Ada").await).await;
     let missing = PostId::new(999_999);
-    assert!(matches!(
-        f.likes.like(ada, missing).await,
-        Err(DomainError::NotFound(Entity::Post))
-    ));
-    assert!(matches!(
-        f.likes.unlike(ada, missing).await,
-        Err(DomainError::NotFound(Entity::Post))
-    ));
+    assert_eq!(f.likes.like(ada, missing).await.unwrap(), LikeWrite::NoPost);
+    assert_eq!(
+        f.likes.unlike(ada, missing).await.unwrap(),
+        LikeWrite::NoPost
+    );
+}
+
+/// Concurrent likes of one post each get a count that includes their own
+/// like, read after it committed, and the stored count ends exact: what
+/// the insert and the read in one transaction gave before.
+#[tokio::test]
+async fn concurrent_likes_each_count_their_own() {
+    let f = fixture();
+    let author = f.user("Author").await;
+    let post = f.published(author).await;
+    let mut likers = Vec::new();
+    for n in 0..8 {
+        likers.push(f.signed_in(f.user(&format!("Liker{n}")).await).await);
+    }
+    let likes = likers.iter().map(|&liker| {
+        let repository = f.likes.clone();
+        tokio::spawn(async move { repository.like(liker, post).await.unwrap() })
+    });
+    let mut counts = Vec::new();
+    for like in likes.collect::<Vec<_>>() {
+        match like.await.unwrap() {
+            Counted(count) => counts.push(count),
+            other => panic!("{other:?}"),
+        }
+    }
+    counts.sort_unstable();
+    counts.dedup();
+    assert!(
+        counts.iter().all(|&count| (1..=8).contains(&count)),
+        "{counts:?}"
+    );
+    assert!(
+        counts.contains(&8),
+        "the last like sees them all: {counts:?}"
+    );
+    assert_eq!(f.like_count(post).await, 8);
+    assert_eq!(f.like_rows(post), 8);
 }
 
 #[tokio::test]
@@ -63,7 +97,7 @@ async fn deleting_a_liker_lowers_the_count_of_every_post_they_liked() {
     let first = f.published(ada).await;
     let second = f.published(carol).await;
     for (user, post) in [(bob, first), (carol, first), (bob, second), (ada, second)] {
-        f.likes.like(user, post).await.unwrap();
+        f.like(user, post).await;
     }
     assert!(f.users.delete(bob).await.unwrap());
     assert_eq!(f.like_count(first).await, 1);
@@ -90,7 +124,7 @@ async fn likers_are_paged_most_recent_first() {
     let mut likers = Vec::new();
     for n in 0..5 {
         let user = f.user(&format!("Liker{n}")).await;
-        f.likes.like(user, post).await.unwrap();
+        f.like(user, post).await;
         likers.push(user);
     }
     let limit = PageLimit::new(2).unwrap();

@@ -257,7 +257,7 @@ async fn every_read_of_a_request_follows_its_callers_recent_write() {
     cluster
         .primary
         .likes
-        .like(cluster.ada, cluster.post)
+        .like(cluster.claims(), cluster.post)
         .await
         .unwrap();
 
@@ -300,6 +300,7 @@ async fn with_the_primary_down_reads_come_from_the_replica_and_writes_are_unavai
         likes,
         post,
         ada,
+        session,
         primary,
         ..
     } = cluster;
@@ -312,7 +313,8 @@ async fn with_the_primary_down_reads_come_from_the_replica_and_writes_are_unavai
         .expect("ready: reads can be served");
     let view = posts.find(post, None).await.unwrap().unwrap();
     assert_eq!(view.post.title.as_str(), "on the replica");
-    let error = likes.like(ada, post).await.unwrap_err();
+    let claims = TokenClaims { user: ada, session };
+    let error = likes.like(claims, post).await.unwrap_err();
     assert!(matches!(error, DomainError::Unavailable(_)), "{error:?}");
     drop(replica);
 }
@@ -351,14 +353,15 @@ async fn each_own_write_is_noted_and_its_side_effects_are_not() {
     );
 
     forget();
-    f.likes.like(bob, post).await.unwrap();
+    f.like(bob, post).await;
     assert!(written(bob).is_some(), "a like is Bob's write");
     assert_eq!(written(ada), None, "the like count it moves is not Ada's");
 
     forget();
-    f.likes.unlike(bob, post).await.unwrap();
+    let bob_signed_in = f.signed_in(bob).await;
+    f.likes.unlike(bob_signed_in, post).await.unwrap();
     assert!(written(bob).is_some(), "an unlike");
-    f.likes.like(bob, post).await.unwrap();
+    f.like(bob, post).await;
 
     forget();
     assert!(f.posts.delete(post).await.unwrap());
@@ -370,7 +373,7 @@ async fn each_own_write_is_noted_and_its_side_effects_are_not() {
     );
 
     let post = f.post(ada, "another", "text", true).await;
-    f.likes.like(bob, post).await.unwrap();
+    f.like(bob, post).await;
     forget();
     assert!(f.users.delete(ada).await.unwrap());
     assert_eq!(

@@ -8,7 +8,7 @@ use domain::{
 };
 
 use super::sessions::{HOUR, session};
-use super::{Adapters, new_post, post, user, whole_microseconds, write};
+use super::{Adapters, like, new_post, post, user, whole_microseconds, write};
 
 fn first(limit: i64) -> PageRequest {
     PageRequest {
@@ -120,8 +120,19 @@ pub async fn a_post_is_stored_only_in_its_authors_live_session(adapters: Adapter
 pub async fn find_returns_drafts_and_whether_the_viewer_likes_the_post(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
     let bob = user(&adapters, "Bob").await;
-    let draft = post(&adapters, ada, "Draft", false).await;
-    adapters.likes.like(bob, draft).await.unwrap();
+    // Liked while published: only a live session of its author can like a draft.
+    let draft = post(&adapters, ada, "Draft", true).await;
+    like(&adapters, bob, draft).await;
+    let unpublish = PostChanges {
+        published: Some(false),
+        ..Default::default()
+    };
+    adapters
+        .posts
+        .update(draft, unpublish)
+        .await
+        .unwrap()
+        .unwrap();
     let as_bob = adapters
         .posts
         .find(draft, Some(bob))
@@ -155,7 +166,7 @@ pub async fn a_signed_in_list_is_answered_only_for_a_live_session(adapters: Adap
     let liked = post(&adapters, ada, "Liked by Bob", true).await;
     post(&adapters, ada, "Not liked", true).await;
     post(&adapters, bob, "Bob's draft", false).await;
-    adapters.likes.like(bob, liked).await.unwrap();
+    like(&adapters, bob, liked).await;
     let bobs = session(&adapters, bob, "bob", HOUR).await;
     session(&adapters, bob, "bob's other device", HOUR).await;
     session(&adapters, ada, "ada", HOUR).await;
@@ -231,7 +242,7 @@ pub async fn a_signed_in_read_of_a_post_is_answered_only_for_a_live_session(adap
     let liked = post(&adapters, ada, "Liked by Bob", true).await;
     let draft = post(&adapters, ada, "Ada's draft", false).await;
     let missing = PostId::new(draft.get() + 1000);
-    adapters.likes.like(bob, liked).await.unwrap();
+    like(&adapters, bob, liked).await;
     let bobs = session(&adapters, bob, "bob", HOUR).await;
     session(&adapters, bob, "bob's other device", HOUR).await;
     session(&adapters, ada, "ada", HOUR).await;
@@ -289,10 +300,10 @@ pub async fn every_signed_in_page_reports_the_readers_likes(adapters: Adapters) 
         posts.push(post(&adapters, ada, &format!("post {n}"), true).await);
     }
     for n in [1, 2, 5] {
-        adapters.likes.like(bob, posts[n]).await.unwrap();
+        like(&adapters, bob, posts[n]).await;
     }
     for n in [0, 3, 6] {
-        adapters.likes.like(carol, posts[n]).await.unwrap();
+        like(&adapters, carol, posts[n]).await;
     }
     let bobs = session(&adapters, bob, "bob", HOUR).await;
     let claims = TokenClaims {
@@ -551,8 +562,8 @@ pub async fn deleting_a_post_takes_its_likes(adapters: Adapters) {
     let bob = user(&adapters, "Bob").await;
     let id = post(&adapters, ada, "Short-lived", true).await;
     let kept = post(&adapters, ada, "Kept", true).await;
-    adapters.likes.like(bob, id).await.unwrap();
-    adapters.likes.like(bob, kept).await.unwrap();
+    like(&adapters, bob, id).await;
+    like(&adapters, bob, kept).await;
     assert!(adapters.posts.delete(id).await.unwrap());
     assert_eq!(adapters.posts.find(id, Some(bob)).await.unwrap(), None);
     assert!(!adapters.posts.delete(id).await.unwrap());
@@ -566,7 +577,7 @@ pub async fn times_are_kept_to_the_microsecond(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
     let bob = user(&adapters, "Bob").await;
     let view = write(&adapters, new_post(ada, "Timed", true)).await;
-    adapters.likes.like(bob, view.post.id).await.unwrap();
+    like(&adapters, bob, view.post.id).await;
     let user = adapters.users.find_by_id(ada).await.unwrap().unwrap();
     let likers = adapters
         .likes

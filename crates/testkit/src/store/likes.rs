@@ -1,41 +1,51 @@
+use std::collections::btree_map::Entry;
+
 use domain::async_trait;
 use domain::{
-    Author, Cursor, DomainError, Entity, LikeRepository, Liker, Page, PageRequest, PostId, UserId,
+    Author, Cursor, DomainError, LikeRepository, LikeWrite, Liker, Page, PageRequest, PostId,
+    TokenClaims,
 };
 
 use super::{InMemoryStore, now, posts::newest_first_page};
 
 #[async_trait]
 impl LikeRepository for InMemoryStore {
-    async fn like(&self, user: UserId, post: PostId) -> Result<i64, DomainError> {
-        let mut data = self.data();
-        if !data.posts.contains_key(&post.get()) {
-            return Err(DomainError::NotFound(Entity::Post));
+    async fn like(&self, claims: TokenClaims, post: PostId) -> Result<LikeWrite, DomainError> {
+        let mut guard = self.data();
+        let data = &mut *guard;
+        let user = claims.user;
+        if !data.is_live(user, claims.session) {
+            return Ok(LikeWrite::SessionEnded);
         }
-        if !data.user_exists(user) {
-            return Err(DomainError::CallerGone);
+        let Some(stored) = data.posts.get_mut(&post.get()) else {
+            return Ok(LikeWrite::NoPost);
+        };
+        if !stored.is_visible_to(Some(user)) {
+            return Ok(LikeWrite::NoPost);
         }
-        let added = !data.likes.contains_key(&(post.get(), user.get()));
-        if added {
-            data.likes.insert((post.get(), user.get()), now());
+        if let Entry::Vacant(absent) = data.likes.entry((post.get(), user.get())) {
+            absent.insert(now());
+            stored.like_count += 1;
         }
-        let post = data
-            .posts
-            .get_mut(&post.get())
-            .ok_or(DomainError::NotFound(Entity::Post))?;
-        post.like_count += i64::from(added);
-        Ok(post.like_count)
+        Ok(LikeWrite::Counted(stored.like_count))
     }
 
-    async fn unlike(&self, user: UserId, post: PostId) -> Result<i64, DomainError> {
-        let mut data = self.data();
-        let removed = data.likes.remove(&(post.get(), user.get())).is_some();
-        let post = data
-            .posts
-            .get_mut(&post.get())
-            .ok_or(DomainError::NotFound(Entity::Post))?;
-        post.like_count -= i64::from(removed);
-        Ok(post.like_count)
+    async fn unlike(&self, claims: TokenClaims, post: PostId) -> Result<LikeWrite, DomainError> {
+        let mut guard = self.data();
+        let data = &mut *guard;
+        let user = claims.user;
+        if !data.is_live(user, claims.session) {
+            return Ok(LikeWrite::SessionEnded);
+        }
+        let Some(stored) = data.posts.get_mut(&post.get()) else {
+            return Ok(LikeWrite::NoPost);
+        };
+        if data.likes.remove(&(post.get(), user.get())).is_some() {
+            stored.like_count -= 1;
+        } else if !stored.is_visible_to(Some(user)) {
+            return Ok(LikeWrite::NoPost);
+        }
+        Ok(LikeWrite::Counted(stored.like_count))
     }
 
     async fn likers(&self, post: PostId, page: PageRequest) -> Result<Page<Liker>, DomainError> {

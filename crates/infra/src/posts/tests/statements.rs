@@ -8,8 +8,8 @@ use std::sync::{LazyLock, Mutex, Once};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, set_default_instrumentation};
 use domain::{
-    NewPost, PageLimit, PageRequest, PostContent, PostFilter, PostId, PostRepository, PostTitle,
-    TokenClaims,
+    LikeRepository, NewPost, PageLimit, PageRequest, PostContent, PostFilter, PostId,
+    PostRepository, PostTitle, TokenClaims,
 };
 
 use crate::fixture::Fixture;
@@ -164,4 +164,29 @@ async fn writing_a_post_is_one_statement() {
     assert_eq!(counted(&url, write).await, 1, "an ended session");
     let all = f.titles(PostFilter::default(), None).await;
     assert_eq!(all, ["Hello"]);
+}
+
+/// A like or an unlike is two statements: the write, which checks the
+/// session and the post itself, then the count it left. Not a caller
+/// lookup, a read of the post, and a transaction of four.
+#[tokio::test]
+async fn a_like_or_an_unlike_is_two_statements() {
+    instrument_connections();
+    let f = Fixture::new();
+    let url = f.db.url().to_owned();
+    watch(&url);
+    let ada = f.user("Ada").await;
+    let bob = f.signed_in(f.user("Bob").await).await;
+    let post = f.post(ada, "Hello", "x", true).await;
+
+    let like = async {
+        let written = f.likes.like(bob, post).await.unwrap();
+        assert_eq!(written, domain::LikeWrite::Counted(1));
+    };
+    assert_eq!(counted(&url, like).await, 2, "a like");
+    let unlike = async {
+        let written = f.likes.unlike(bob, post).await.unwrap();
+        assert_eq!(written, domain::LikeWrite::Counted(0));
+    };
+    assert_eq!(counted(&url, unlike).await, 2, "an unlike");
 }
