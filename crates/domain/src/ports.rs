@@ -123,8 +123,10 @@ pub trait PostRepository: Send + Sync {
     async fn delete(&self, id: PostId) -> Result<bool, DomainError>;
 }
 
-/// Storage of likes. Each call is atomic, and keeps the post's
-/// `like_count` equal to its number of likes, whatever runs concurrently.
+/// Storage of likes. Each write is atomic and keeps the post's
+/// `like_count` equal to its number of likes, whatever runs concurrently;
+/// the count returned may be read after the write has committed, and then
+/// counts every like committed by then.
 /// A like or an unlike is asked for with a token's claims whose session is
 /// not checked yet: they run on every like, so a store that can check the
 /// session, and the post, in the write itself should.

@@ -175,7 +175,7 @@ impl Caller {
 /// costs no separate round trip. Only
 /// [`crate::AccountService::claim`] makes one from a token, or a
 /// [`Caller`], whose session was checked already (and is checked again by
-/// the read it is passed to).
+/// the read or write it is passed to).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimedCaller(TokenClaims);
 
@@ -184,7 +184,8 @@ impl ClaimedCaller {
         Self(claims)
     }
 
-    /// The user and session the token names; the read checks the session.
+    /// The user and session the token names; the read or write checks the
+    /// session.
     pub fn claims(&self) -> TokenClaims {
         self.0
     }

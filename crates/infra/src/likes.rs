@@ -3,11 +3,13 @@
 //! `posts.like_count` is maintained by a trigger on `likes` (see the
 //! create_likes migration): every row that enters or leaves `likes` moves it,
 //! including the cascade from a deleted user. A like or an unlike is two
-//! statements: the write, which checks the session and the post in its
-//! own statement, then the count it left (and, when the write changed
-//! nothing, why). The count is read after the write commits, so it counts
+//! statements: the write, which checks the session and the post itself,
+//! then what it left ([`Left`]): the count and, when the write changed
+//! nothing, why. The count is read after the write commits, so it counts
 //! every like committed by then, as the transaction of an insert and a read
-//! did before (docs/performance.md, finding 22).
+//! did before (docs/performance.md, finding 21).
+
+use std::ops::ControlFlow;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -55,23 +57,24 @@ impl LikeRepository for PgLikeRepository {
     async fn like(&self, claims: TokenClaims, post: PostId) -> Result<LikeWrite, DomainError> {
         self.db
             .run_blocking(move |conn| {
-                let user = claims.user.get();
-                let likeable = posts::table
-                    .filter(posts::id.eq(post.get()))
-                    .filter(posts::published.or(posts::author_id.eq(user)))
-                    // Uncorrelated, so PostgreSQL runs it once, first.
-                    .filter(exists(live_session(claims.user, claims.session)))
-                    .select((user.into_sql::<BigInt>(), posts::id));
-                let added = diesel::insert_into(likes::table)
-                    .values(likeable)
-                    .into_columns((likes::user_id, likes::post_id))
-                    .on_conflict_do_nothing()
-                    .execute(conn);
-                match added {
-                    Ok(added) => what_is_left(conn, claims, post, added > 0),
-                    // The post went between the check and the insert.
-                    Err(error) if violates(&error, POST_EXISTS) => Ok(LikeWrite::NoPost),
-                    Err(error) => Err(acting_user_gone(error, LIKER_EXISTS)),
+                let mut attempts = 1;
+                loop {
+                    let added = match add_like(conn, claims, post) {
+                        Ok(added) => added,
+                        // The post went between the check and the insert.
+                        Err(error) if violates(&error, POST_EXISTS) => {
+                            return Ok(LikeWrite::NoPost);
+                        }
+                        Err(error) => return Err(acting_user_gone(error, LIKER_EXISTS)),
+                    };
+                    match Left::read(conn, claims, post)?.after_like(added) {
+                        ControlFlow::Break(answer) => return Ok(answer),
+                        ControlFlow::Continue(_) if attempts < LIKE_ATTEMPTS => attempts += 1,
+                        // Each write found the post to like and the like
+                        // there, or made it; only the same user's unlikes
+                        // can have taken it away since.
+                        ControlFlow::Continue(count) => return Ok(LikeWrite::Counted(count)),
+                    }
                 }
             })
             .await
@@ -96,7 +99,7 @@ impl LikeRepository for PgLikeRepository {
                 )
                 .execute(conn)
                 .map_err(db_error)?;
-                what_is_left(conn, claims, post, removed > 0)
+                Ok(Left::read(conn, claims, post)?.after_unlike(removed > 0))
             })
             .await
     }
@@ -139,39 +142,102 @@ impl LikeRepository for PgLikeRepository {
     }
 }
 
-/// What a like or an unlike leaves, read after its write: the post's like
-/// count once the write `changed` a row; when it changed none, whether that
-/// was an ended session, a post not to like or unlike, or one already so.
-///
-/// A like that changed nothing on a post the user may see counts as
-/// done: the like was there when it was written, even if an unlike of the
-/// same user's has removed it since. The one other way to get there, a
-/// draft published between the two statements, is read as if the like had
-/// come after the publishing, and the next like writes it.
-fn what_is_left(
-    conn: &mut PgConnection,
-    claims: TokenClaims,
-    post: PostId,
-    changed: bool,
-) -> Result<LikeWrite, DomainError> {
-    let this_post = || posts::table.find(post.get());
-    let (live, count, visible): (bool, Option<i64>, Option<bool>) = diesel::select((
-        exists(live_session(claims.user, claims.session)),
-        this_post().select(posts::like_count).single_value(),
-        this_post()
-            .select(posts::published.or(posts::author_id.eq(claims.user.get())))
-            .single_value(),
-    ))
-    .get_result(conn)
-    .map_err(db_error)?;
-    let answer = match count {
-        Some(count) if changed => LikeWrite::Counted(count),
-        // Nothing changed, so nothing is lost by refusing.
-        _ if !live => LikeWrite::SessionEnded,
-        Some(count) if visible == Some(true) => LikeWrite::Counted(count),
-        _ => LikeWrite::NoPost,
-    };
-    Ok(answer)
+/// How many times a like is written when what it left shows that another
+/// request raced it ([`Left::after_like`]).
+const LIKE_ATTEMPTS: usize = 3;
+
+/// The draft rule of `Post::is_visible_to`: published, or `user`'s own.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn visible_to(user: i64) -> _ {
+    posts::published.or(posts::author_id.eq(user))
+}
+
+/// Inserts `claims.user`'s like of `post` if absent, when the session is
+/// live and the user may see the post: all checked by the insert itself.
+/// Whether a row was added.
+fn add_like(conn: &mut PgConnection, claims: TokenClaims, post: PostId) -> QueryResult<bool> {
+    let user = claims.user.get();
+    let likeable = posts::table
+        .filter(posts::id.eq(post.get()))
+        .filter(visible_to(user))
+        // Uncorrelated, so PostgreSQL runs it once, first.
+        .filter(exists(live_session(claims.user, claims.session)))
+        .select((user.into_sql::<BigInt>(), posts::id));
+    diesel::insert_into(likes::table)
+        .values(likeable)
+        .into_columns((likes::user_id, likes::post_id))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(|added| added > 0)
+}
+
+/// What a like or an unlike left, read in one statement after its write
+/// committed: the count then counts every like committed by then.
+#[derive(Debug, Clone, Copy)]
+struct Left {
+    live: bool,
+    /// `None` when the post does not exist.
+    count: Option<i64>,
+    visible: bool,
+    liked: bool,
+}
+
+impl Left {
+    fn read(
+        conn: &mut PgConnection,
+        claims: TokenClaims,
+        post: PostId,
+    ) -> Result<Self, DomainError> {
+        let user = claims.user.get();
+        let this_post = || posts::table.find(post.get());
+        let (live, count, visible, liked): (bool, Option<i64>, Option<bool>, bool) =
+            diesel::select((
+                exists(live_session(claims.user, claims.session)),
+                this_post().select(posts::like_count).single_value(),
+                this_post().select(visible_to(user)).single_value(),
+                exists(likes::table.find((user, post.get()))),
+            ))
+            .get_result(conn)
+            .map_err(db_error)?;
+        Ok(Self {
+            live,
+            count,
+            visible: visible == Some(true),
+            liked,
+        })
+    }
+
+    /// A like's answer: the count once it `added` the row; when it added
+    /// none, an ended session, no post to like, or the like already there.
+    /// `Continue` with the count when the post is there to like but the
+    /// like is not: a like that found someone else's draft published since,
+    /// or one that found its like there and the same user's unlike took it
+    /// since. Written again, it answers as of then.
+    fn after_like(self, added: bool) -> ControlFlow<LikeWrite, i64> {
+        ControlFlow::Break(match self.count {
+            Some(count) if added => LikeWrite::Counted(count),
+            // Written, then the post went with it.
+            None if added => LikeWrite::NoPost,
+            // Nothing changed, so nothing is lost by refusing.
+            _ if !self.live => LikeWrite::SessionEnded,
+            Some(count) if self.visible && self.liked => LikeWrite::Counted(count),
+            Some(count) if self.visible => return ControlFlow::Continue(count),
+            _ => LikeWrite::NoPost,
+        })
+    }
+
+    /// An unlike's answer: the count once it `removed` the row; when it
+    /// removed none, an ended session, no post (or someone else's draft the
+    /// user does not like), or the count of a post the user does not like.
+    fn after_unlike(self, removed: bool) -> LikeWrite {
+        match self.count {
+            Some(count) if removed => LikeWrite::Counted(count),
+            None if removed => LikeWrite::NoPost,
+            _ if !self.live => LikeWrite::SessionEnded,
+            Some(count) if self.visible => LikeWrite::Counted(count),
+            _ => LikeWrite::NoPost,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -46,8 +46,8 @@ impl PgSessionRepository {
 }
 
 /// `user`'s session `session`: the one test of a live session, for the
-/// caller lookup and for reads that check the session in their own
-/// statement. Revoking deletes the row, and deleting a user their sessions.
+/// caller lookup and for the reads and writes that check the session in
+/// their own statement. Revoking deletes the row, and deleting a user their sessions.
 #[diesel::dsl::auto_type(no_type_alias)]
 pub(crate) fn live_session(user: UserId, session: SessionId) -> _ {
     let user: i64 = user.get();

@@ -210,7 +210,7 @@ macro_rules! conformance_tests {
             services {
                 a_registered_user_logs_in_and_is_authenticated,
                 a_liker_can_unlike_a_post_that_became_a_draft,
-                acting_for_a_deleted_account_is_caller_gone,
+                acting_for_a_deleted_account_is_a_typed_error,
                 refreshing_twice_with_one_token_ends_the_session,
             },
         );

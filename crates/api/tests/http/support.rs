@@ -60,8 +60,8 @@ impl Mocks {
     }
 
     /// [`TOKEN`] claims `user`'s session [`SESSION`], but no session or user
-    /// is looked up: for the reads that check the session themselves. Any
-    /// other token is invalid.
+    /// is looked up: for the reads and writes that check the session
+    /// themselves. Any other token is invalid.
     pub fn claimed(mut self, id: UserId) -> Self {
         self.tokens
             .expect_verify()

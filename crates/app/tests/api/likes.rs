@@ -27,7 +27,7 @@ pub(crate) async fn like(app: &TestApp, post: i64, token: &str) -> (StatusCode, 
     (response.status(), response.json().await.unwrap())
 }
 
-async fn unlike(app: &TestApp, post: i64, token: &str) -> (StatusCode, Value) {
+pub(crate) async fn unlike(app: &TestApp, post: i64, token: &str) -> (StatusCode, Value) {
     let response = app
         .client
         .delete(app.url(&format!("/posts/{post}/like")))

@@ -6,7 +6,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, body, problem, spawn_app};
-use crate::likes::like;
+use crate::likes::{like, unlike};
 
 /// A token pair from a fresh login.
 struct Pair {
@@ -321,10 +321,10 @@ async fn signed_in_reads_of_posts_end_with_their_session() {
     assert_eq!(still["liked_by_me"], true);
 }
 
-/// `POST /posts` checks the session in its insert: once the session has
-/// ended, a post is a 401 and nothing is stored, while a body that breaks
-/// a rule is still its 422 first. Another live session of the same user
-/// still writes.
+/// `POST /posts` checks the session in its insert, and a like or an
+/// unlike in its write: once the session has ended, each is a 401 and
+/// nothing is stored, while a body that breaks a rule is still its 422
+/// first. Another live session of the same user still writes.
 #[tokio::test]
 async fn writing_a_post_ends_with_its_session() {
     let app = spawn_app().await;
@@ -348,6 +348,24 @@ async fn writing_a_post_ends_with_its_session() {
         .post_json("/posts", &breaks_a_rule, Some(&pair.access))
         .await;
     problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
+
+    // A like and an unlike check the session in their write too: nothing
+    // changes for the ended session, and another session still likes.
+    let post_id =
+        body(app.get(&format!("/users/{ada_id}/posts"), None).await).await["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+    assert_eq!(
+        like(&app, post_id, &pair.access).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        unlike(&app, post_id, &pair.access).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let liked = body(app.get(&format!("/posts/{post_id}"), None).await).await;
+    assert_eq!(liked["like_count"], 0);
+    assert_eq!(like(&app, post_id, &other.access).await.0, StatusCode::OK);
 
     let still = app.post_json("/posts", &post, Some(&other.access)).await;
     assert_eq!(still.status(), StatusCode::CREATED);

@@ -56,7 +56,8 @@ impl AccountService {
     }
 
     /// What a bearer token claims, checked for signature and expiry only:
-    /// for a read that checks the session itself ([`ClaimedCaller`]).
+    /// for a read or a write that checks the session itself
+    /// ([`ClaimedCaller`]).
     /// Errors: [`DomainError::InvalidToken`].
     pub fn claim(&self, token: &str) -> Result<ClaimedCaller, DomainError> {
         self.tokens.verify(token).map(ClaimedCaller::new)

@@ -145,3 +145,52 @@ async fn likers_are_paged_most_recent_first() {
     likers.reverse();
     assert_eq!(seen, likers);
 }
+
+/// What a like or an unlike answers from what it left: a change always
+/// counts, even once the session has ended or the post has gone; an
+/// unchanged like of a post there to like but not liked is written again.
+#[test]
+fn what_was_left_decides_the_answer() {
+    use std::ops::ControlFlow::{Break, Continue};
+
+    use super::Left;
+    let left = |live, count, visible, liked| Left {
+        live,
+        count,
+        visible,
+        liked,
+    };
+    let ended = left(false, Some(3), true, true);
+    assert_eq!(
+        ended.after_like(true),
+        Break(Counted(3)),
+        "written, then revoked"
+    );
+    assert_eq!(ended.after_unlike(true), Counted(3));
+    assert_eq!(ended.after_like(false), Break(LikeWrite::SessionEnded));
+    assert_eq!(ended.after_unlike(false), LikeWrite::SessionEnded);
+    let gone = left(false, None, false, false);
+    assert_eq!(
+        gone.after_like(true),
+        Break(LikeWrite::NoPost),
+        "the post went"
+    );
+    assert_eq!(gone.after_unlike(true), LikeWrite::NoPost);
+    let liked = left(true, Some(5), true, true);
+    assert_eq!(liked.after_like(false), Break(Counted(5)), "already liked");
+    let raced = left(true, Some(5), true, false);
+    assert_eq!(raced.after_like(false), Continue(5), "write it again");
+    assert_eq!(
+        raced.after_unlike(false),
+        Counted(5),
+        "not liked: nothing to undo"
+    );
+    let draft = left(true, Some(2), false, false);
+    assert_eq!(draft.after_like(false), Break(LikeWrite::NoPost));
+    assert_eq!(draft.after_unlike(false), LikeWrite::NoPost);
+    assert_eq!(
+        draft.after_unlike(true),
+        Counted(2),
+        "one's own like comes back"
+    );
+}

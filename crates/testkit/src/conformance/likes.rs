@@ -55,7 +55,8 @@ pub async fn a_missing_post_is_no_post(adapters: Adapters) {
 }
 
 /// Someone else's draft cannot be liked, nor unliked by one who does not
-/// like it: to them it does not exist. Its author may like it.
+/// like it: to them it does not exist. Its author may like it, and unlike
+/// it without liking it.
 pub async fn only_its_author_can_like_a_draft(adapters: Adapters) {
     let ada = signed_in(&adapters, user(&adapters, "Ada").await).await;
     let bob = signed_in(&adapters, user(&adapters, "Bob").await).await;
@@ -68,6 +69,11 @@ pub async fn only_its_author_can_like_a_draft(adapters: Adapters) {
         adapters.likes.unlike(bob, draft).await.unwrap(),
         LikeWrite::NoPost
     );
+    let other_draft = post(&adapters, ada.user, "Other draft", false).await;
+    assert_eq!(
+        adapters.likes.unlike(ada, other_draft).await.unwrap(),
+        counted(0)
+    );
     assert_eq!(adapters.likes.like(ada, draft).await.unwrap(), counted(1));
     let view = adapters.posts.find(draft, None).await.unwrap().unwrap();
     assert_eq!(view.post.like_count, 1);
@@ -75,7 +81,7 @@ pub async fn only_its_author_can_like_a_draft(adapters: Adapters) {
 
 /// A like or an unlike in a session that is not live (revoked, someone
 /// else's, or of a deleted account) is `SessionEnded` and changes nothing,
-/// whether or not the post exists.
+/// whether the post exists, is a draft, or is liked already.
 pub async fn an_ended_session_likes_nothing(adapters: Adapters) {
     let ada = user(&adapters, "Ada").await;
     let bob = user(&adapters, "Bob").await;
@@ -83,6 +89,7 @@ pub async fn an_ended_session_likes_nothing(adapters: Adapters) {
     let id = post(&adapters, ada, "Likeable", true).await;
     let liked = post(&adapters, ada, "Liked", true).await;
     like(&adapters, bob, liked).await;
+    let draft = post(&adapters, ada, "Draft", false).await;
     let missing = PostId::new(liked.get() + 1000);
     let revoked = session(&adapters, bob, "bob revoked", HOUR).await;
     assert!(adapters.sessions.revoke(bob, revoked).await.unwrap());
@@ -91,7 +98,7 @@ pub async fn an_ended_session_likes_nothing(adapters: Adapters) {
     assert!(adapters.users.delete(carol).await.unwrap());
     for (user, session) in [(bob, revoked), (bob, adas), (carol, carols)] {
         let claims = domain::TokenClaims { user, session };
-        for post in [id, liked, missing] {
+        for post in [id, liked, draft, missing] {
             let like = adapters.likes.like(claims, post).await.unwrap();
             assert_eq!(like, LikeWrite::SessionEnded, "{user} liking {post}");
             let unlike = adapters.likes.unlike(claims, post).await.unwrap();

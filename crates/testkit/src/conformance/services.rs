@@ -103,7 +103,7 @@ pub async fn a_liker_can_unlike_a_post_that_became_a_draft(adapters: Adapters) {
 /// a typed error, whatever the storage: `CallerGone` where the caller was
 /// looked up first, `InvalidToken` for the writes that check the session
 /// themselves (the session went with the account).
-pub async fn acting_for_a_deleted_account_is_caller_gone(adapters: Adapters) {
+pub async fn acting_for_a_deleted_account_is_a_typed_error(adapters: Adapters) {
     let services = adapters.services();
     let (ada, _) = signed_in(&services, "Ada").await;
     let (bob, sign_in) = signed_in(&services, "Bob").await;
@@ -128,7 +128,10 @@ pub async fn acting_for_a_deleted_account_is_caller_gone(adapters: Adapters) {
         ..Default::default()
     };
     let renamed = services.accounts.update(&bob, update, &CLIENT).await;
-    assert!(renamed.is_err(), "{renamed:?}");
+    assert!(
+        matches!(renamed, Err(DomainError::CallerGone)),
+        "{renamed:?}"
+    );
     let token = services
         .accounts
         .authenticate(&sign_in.access.token)

@@ -104,10 +104,9 @@ impl SessionRepository for InMemoryStore {
     async fn caller(&self, user: UserId, session: SessionId) -> Result<Option<User>, DomainError> {
         let data = self.data();
         Ok(data
-            .sessions
-            .get(&session.get())
-            .filter(|row| row.user == user)
-            .and_then(|_| data.users.get(&user.get()).cloned()))
+            .is_live(user, session)
+            .then(|| data.users.get(&user.get()).cloned())
+            .flatten())
     }
 
     async fn list(&self, user: UserId) -> Result<Vec<Session>, DomainError> {
