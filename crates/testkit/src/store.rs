@@ -40,6 +40,9 @@ impl InMemoryStore {
     }
 }
 
+/// `(post, user)` to when the like was made.
+type Likes = BTreeMap<(i64, i64), Timestamp>;
+
 #[derive(Default)]
 struct Data {
     /// The last id handed out, per kind: ids start at 1 and are never reused.
@@ -49,7 +52,7 @@ struct Data {
     users: BTreeMap<i64, User>,
     posts: BTreeMap<i64, Post>,
     /// `(post, user)` to when the like was made.
-    likes: BTreeMap<(i64, i64), Timestamp>,
+    likes: Likes,
     sessions: BTreeMap<i64, SessionRow>,
     /// Refresh token digests to their session and whether they were spent.
     refresh_tokens: HashMap<Vec<u8>, TokenRow>,

@@ -2,28 +2,41 @@ use std::collections::btree_map::Entry;
 
 use domain::async_trait;
 use domain::{
-    Author, Cursor, DomainError, LikeRepository, LikeWrite, Liker, Page, PageRequest, PostId,
+    Author, Cursor, DomainError, LikeRepository, LikeWrite, Liker, Page, PageRequest, Post, PostId,
     TokenClaims,
 };
 
-use super::{InMemoryStore, now, posts::newest_first_page};
+use super::{Data, InMemoryStore, Likes, now, posts::newest_first_page};
+
+impl Data {
+    /// The post a like or an unlike in `claims`' session would change, with
+    /// the likes to change; what the store answers instead when the session
+    /// is not live or there is no such post.
+    fn like_target(
+        &mut self,
+        claims: TokenClaims,
+        post: PostId,
+    ) -> Result<(&mut Post, &mut Likes), LikeWrite> {
+        if !self.is_live(claims.user, claims.session) {
+            return Err(LikeWrite::SessionEnded);
+        }
+        let stored = self.posts.get_mut(&post.get()).ok_or(LikeWrite::NoPost)?;
+        Ok((stored, &mut self.likes))
+    }
+}
 
 #[async_trait]
 impl LikeRepository for InMemoryStore {
     async fn like(&self, claims: TokenClaims, post: PostId) -> Result<LikeWrite, DomainError> {
-        let mut guard = self.data();
-        let data = &mut *guard;
-        let user = claims.user;
-        if !data.is_live(user, claims.session) {
-            return Ok(LikeWrite::SessionEnded);
-        }
-        let Some(stored) = data.posts.get_mut(&post.get()) else {
-            return Ok(LikeWrite::NoPost);
+        let mut data = self.data();
+        let (stored, likes) = match data.like_target(claims, post) {
+            Ok(target) => target,
+            Err(refused) => return Ok(refused),
         };
-        if !stored.is_visible_to(Some(user)) {
+        if !stored.is_visible_to(Some(claims.user)) {
             return Ok(LikeWrite::NoPost);
         }
-        if let Entry::Vacant(absent) = data.likes.entry((post.get(), user.get())) {
+        if let Entry::Vacant(absent) = likes.entry((post.get(), claims.user.get())) {
             absent.insert(now());
             stored.like_count += 1;
         }
@@ -31,18 +44,14 @@ impl LikeRepository for InMemoryStore {
     }
 
     async fn unlike(&self, claims: TokenClaims, post: PostId) -> Result<LikeWrite, DomainError> {
-        let mut guard = self.data();
-        let data = &mut *guard;
-        let user = claims.user;
-        if !data.is_live(user, claims.session) {
-            return Ok(LikeWrite::SessionEnded);
-        }
-        let Some(stored) = data.posts.get_mut(&post.get()) else {
-            return Ok(LikeWrite::NoPost);
+        let mut data = self.data();
+        let (stored, likes) = match data.like_target(claims, post) {
+            Ok(target) => target,
+            Err(refused) => return Ok(refused),
         };
-        if data.likes.remove(&(post.get(), user.get())).is_some() {
+        if likes.remove(&(post.get(), claims.user.get())).is_some() {
             stored.like_count -= 1;
-        } else if !stored.is_visible_to(Some(user)) {
+        } else if !stored.is_visible_to(Some(claims.user)) {
             return Ok(LikeWrite::NoPost);
         }
         Ok(LikeWrite::Counted(stored.like_count))
