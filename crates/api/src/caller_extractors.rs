@@ -1,7 +1,7 @@
 //! Extractors that turn a request's bearer token into the domain's
 //! [`Caller`], or a [`ClaimedCaller`] for a read or a write that checks
-//! the session itself: a handler states whether it needs a caller by the type it
-//! asks for, so there is no list of public paths to keep in sync.
+//! the session itself: a handler states whether it needs a caller by the
+//! type it asks for, so there is no list of public paths to keep in sync.
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header::AUTHORIZATION, web::Data};
 use domain::{AccountService, Caller, ClaimedCaller, DomainError};

@@ -51,7 +51,6 @@ struct Data {
     last_session_id: i64,
     users: BTreeMap<i64, User>,
     posts: BTreeMap<i64, Post>,
-    /// `(post, user)` to when the like was made.
     likes: Likes,
     sessions: BTreeMap<i64, SessionRow>,
     /// Refresh token digests to their session and whether they were spent.

@@ -12,7 +12,8 @@ async fn create(app: &TestApp, token: &str, post: Value) -> Value {
     post
 }
 
-async fn titles(app: &TestApp, path: &str, token: Option<&str>) -> Vec<String> {
+/// The titles of the page at `path`, which must answer 200.
+pub(crate) async fn titles(app: &TestApp, path: &str, token: Option<&str>) -> Vec<String> {
     let response = app.get(path, token).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     body(response).await["items"]

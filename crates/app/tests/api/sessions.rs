@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, body, problem, spawn_app};
 use crate::likes::{like, unlike};
+use crate::posts::titles;
 
 /// A token pair from a fresh login.
 struct Pair {
@@ -58,6 +59,21 @@ async fn ada(app: &TestApp) -> Pair {
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     login_as(app, "first device").await
+}
+
+/// `{"title": "Hello", "content": "World"}`, a post to write.
+fn hello() -> Value {
+    json!({"title": "Hello", "content": "World"})
+}
+
+/// Ada signed in twice, with [`hello`] written in her first session: what
+/// the tests of a session ending start from. The post as written.
+async fn hello_in_two_sessions(app: &TestApp) -> (Pair, Pair, Value) {
+    let pair = ada(app).await;
+    let other = login_as(app, "second device").await;
+    let created = app.post_json("/posts", &hello(), Some(&pair.access)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    (pair, other, body(created).await)
 }
 
 async fn status_of_me(app: &TestApp, access: &str) -> StatusCode {
@@ -208,11 +224,7 @@ async fn logout_ends_the_session_at_once_and_is_idempotent() {
 #[tokio::test]
 async fn a_signed_in_post_list_ends_with_its_session() {
     let app = spawn_app().await;
-    let pair = ada(&app).await;
-    let other = login_as(&app, "second device").await;
-    let post = json!({"title": "Hello", "content": "World"});
-    let created = app.post_json("/posts", &post, Some(&pair.access)).await;
-    assert_eq!(created.status(), StatusCode::CREATED);
+    let (pair, other, _) = hello_in_two_sessions(&app).await;
     let listed = |query: &'static str| {
         let app = &app;
         let token = pair.access.clone();
@@ -272,14 +284,8 @@ async fn signed_in_reads_of_posts_end_with_their_session() {
 
     let own_draft = body(read(format!("/posts/{draft}"), &pair.access).await).await;
     assert_eq!(own_draft["title"], "Draft");
-    let authored = body(read(format!("/users/{ada_id}/posts"), &pair.access).await).await;
-    let titles: Vec<&str> = authored["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Draft", "Hello"], "her own drafts too");
+    let authored = titles(&app, &format!("/users/{ada_id}/posts"), Some(&pair.access)).await;
+    assert_eq!(authored, ["Draft", "Hello"], "her own drafts too");
     let likers = body(read(format!("/posts/{hello}/likes"), &pair.access).await).await;
     assert_eq!(likers["items"].as_array().unwrap().len(), 1);
     let absent = [
@@ -328,12 +334,9 @@ async fn signed_in_reads_of_posts_end_with_their_session() {
 #[tokio::test]
 async fn writing_a_post_ends_with_its_session() {
     let app = spawn_app().await;
-    let pair = ada(&app).await;
-    let other = login_as(&app, "second device").await;
-    let post = json!({"title": "Hello", "content": "World"});
-    let created = app.post_json("/posts", &post, Some(&pair.access)).await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let ada_id = body(created).await["author"]["id"].as_i64().unwrap();
+    let (pair, other, created) = hello_in_two_sessions(&app).await;
+    let ada_id = created["author"]["id"].as_i64().unwrap();
+    let post_id = created["id"].as_i64().unwrap();
 
     assert_eq!(
         logout(&app, &pair.access).await.status(),
@@ -351,10 +354,6 @@ async fn writing_a_post_ends_with_its_session() {
 
     // A like and an unlike check the session in their write too: nothing
     // changes for the ended session, and another session still likes.
-    let post_id =
-        body(app.get(&format!("/users/{ada_id}/posts"), None).await).await["items"][0]["id"]
-            .as_i64()
-            .unwrap();
     assert_eq!(
         like(&app, post_id, &pair.access).await.0,
         StatusCode::UNAUTHORIZED
@@ -367,17 +366,11 @@ async fn writing_a_post_ends_with_its_session() {
     assert_eq!(liked["like_count"], 0);
     assert_eq!(like(&app, post_id, &other.access).await.0, StatusCode::OK);
 
-    let still = app.post_json("/posts", &post, Some(&other.access)).await;
+    let still = app.post_json("/posts", &hello(), Some(&other.access)).await;
     assert_eq!(still.status(), StatusCode::CREATED);
-    let authored = body(app.get(&format!("/users/{ada_id}/posts"), None).await).await;
-    let titles: Vec<&str> = authored["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["title"].as_str().unwrap())
-        .collect();
+    let authored = titles(&app, &format!("/users/{ada_id}/posts"), None).await;
     assert_eq!(
-        titles,
+        authored,
         ["Hello", "Hello"],
         "nothing stored for the ended one"
     );
