@@ -263,7 +263,7 @@ async fn signed_in_reads_of_posts_end_with_their_session() {
     let other = login_as(&app, "second device").await;
     let mut ids = Vec::new();
     for post in [
-        json!({"title": "Hello", "content": "World"}),
+        hello(),
         json!({"title": "Draft", "content": "Not yet", "published": false}),
     ] {
         let created = app.post_json("/posts", &post, Some(&pair.access)).await;
