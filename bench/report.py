@@ -49,7 +49,9 @@ def ratio(row):
 
 print("# Agora benchmark\n")
 print("```")
-print(open(context_path).read().rstrip())
+with open(context_path) as context_file:
+    context = context_file.read()
+print(context.rstrip())
 print("```\n")
 runs = max((row["run"] for row in rows), default=0)
 print(f"{runs} run(s); figures are medians over runs. `ceiling` is pgbench -M prepared tps of the "
@@ -118,9 +120,8 @@ for conns in sorted({c for (s, c) in order if s == "login"}):
     print(f"- login at {conns}: {fmt(median([rps(r) for r in group]), 1)} logins/s; "
           f"`list` at 16 connections beside it: {fmt(median([s['rps'] for s in sides]))} req/s, "
           f"p99 {fmt(median([s['p99_ms'] for s in sides]), 1)} ms (target < 50 ms)")
-with open(context_path) as context:
-    autogroup = re.search(r"^kernel \S+; kernel\.sched_autogroup_enabled (\S+)$", context.read(), re.M)
 if any(s == "login" for (s, _) in order):
+    autogroup = re.search(r"^kernel \S+; kernel\.sched_autogroup_enabled (\S+)$", context, re.M)
     setting = autogroup.group(1) if autogroup else "not recorded"
     why = {"1": "on: the reader's p99 depends on how the kernel shares the cores between the "
                 "server and PostgreSQL's backends, each a scheduling group of its own",
