@@ -66,3 +66,36 @@ fn an_unreachable_database_is_a_one_line_error() {
     assert!(message.contains("127.0.0.1:1/agora"), "{message}");
     assert!(!message.contains("secret"), "{message}");
 }
+
+/// Every search reads its trigram indexes' pending lists whole, so the
+/// migrations keep them short (docs/performance.md, finding 23).
+#[test]
+fn the_search_indexes_keep_their_pending_lists_short() {
+    use diesel::sql_types::{Array, Nullable, Text};
+
+    #[derive(QueryableByName, Debug)]
+    struct IndexOptions {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Nullable<Array<Text>>)]
+        options: Option<Vec<String>>,
+    }
+
+    let db = TestDatabase::new();
+    let mut conn = PgConnection::establish(db.url()).unwrap();
+    let indexes: Vec<IndexOptions> = diesel::sql_query(
+        "SELECT relname::text AS name, reloptions AS options FROM pg_class \
+         WHERE relname IN ('posts_title_trgm', 'posts_content_trgm') ORDER BY relname",
+    )
+    .load(&mut conn)
+    .unwrap();
+    assert_eq!(indexes.len(), 2, "{indexes:?}");
+    for index in &indexes {
+        let options = index.options.as_deref().unwrap_or_default();
+        assert!(
+            options.iter().any(|o| o == "gin_pending_list_limit=256"),
+            "{}: {options:?}",
+            index.name
+        );
+    }
+}
