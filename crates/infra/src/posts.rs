@@ -29,7 +29,7 @@ use crate::sessions::live_session;
 use crate::{Database, PgSessionRepository, ReadRouter};
 use likes_in_range::LikesInRange;
 use rows::{PostChangesRow, PostRow, ViewRow, into_view};
-use with_author::WithAuthor;
+use with_author::{LikesOf, Nobody, WithAuthor};
 
 /// The foreign key from `posts.author_id` to `users` (see the create_posts migration).
 const AUTHOR_EXISTS: &str = "posts_author_id_fkey";
@@ -122,6 +122,14 @@ macro_rules! anonymous_views {
     };
 }
 
+/// Posts alone, for a page that reads authors and likes after its limit
+/// ([`WithAuthor`]).
+macro_rules! posts_alone {
+    () => {
+        posts::table.select(PostRow::as_select())
+    };
+}
+
 /// Posts joined with their author, before a reader's likes are added: the
 /// feed's page for [`LikesInRange`].
 macro_rules! authored_posts {
@@ -210,6 +218,9 @@ fn signed_in_page(
     if reads_likes_by_range(filter) {
         let query = page_query!(authored_posts!(), filter, page, live);
         load_page(conn, LikesInRange::new(query, viewer), filter)
+    } else if joins_after_limit(filter) {
+        let query = page_query!(posts_alone!(), filter, page, live);
+        load_page(conn, WithAuthor::new(query, LikesOf(viewer)), filter)
     } else {
         let query = page_query!(post_views!(viewer), filter, page, live);
         load_page(conn, query, filter)
@@ -251,7 +262,7 @@ fn insert_for_session(
             posts::published,
         ))
         .returning(PostRow::as_returning());
-    WithAuthor::new(insert)
+    WithAuthor::new(insert, Nobody)
 }
 
 /// Whether a signed-in page reads the viewer's likes once over its ids:
@@ -260,6 +271,29 @@ fn insert_for_session(
 /// says why).
 fn reads_likes_by_range(filter: &PostFilter) -> bool {
     filter.author_id.is_none() && filter.search.is_none()
+}
+
+/// Whether a page joins authors and likes after its limit ([`WithAuthor`]):
+/// only a search, which sorts every match to keep the newest. A feed or an
+/// author's page reads its rows in order from an index and stops at the
+/// limit, so joining as it goes joins no more than it keeps.
+fn joins_after_limit(filter: &PostFilter) -> bool {
+    filter.search.is_some()
+}
+
+/// A page for a reader who is not signed in.
+fn anonymous_page(
+    conn: &mut PgConnection,
+    filter: &PostFilter,
+    page: PageRequest,
+) -> QueryResult<Vec<ViewRow>> {
+    if joins_after_limit(filter) {
+        let query = page_query!(posts_alone!(), filter, page, None);
+        load_page(conn, WithAuthor::new(query, Nobody), filter)
+    } else {
+        let query = page_query!(anonymous_views!(), filter, page, None);
+        load_page(conn, query, filter)
+    }
 }
 
 #[async_trait]
@@ -324,10 +358,7 @@ impl PostRepository for PgPostRepository {
             .read(viewer, move |conn| {
                 let rows = match viewer {
                     Some(viewer) => signed_in_page(conn, Reader::Known(viewer), &filter, page),
-                    None => {
-                        let query = page_query!(anonymous_views!(), &filter, page, None);
-                        load_page(conn, query, &filter)
-                    }
+                    None => anonymous_page(conn, &filter, page),
                 };
                 page_of(rows, page)
             })

@@ -280,7 +280,8 @@ fn an_anonymous_page_reads_no_likes_and_is_cached() {
 /// The feed reads a reader's likes over the page's range of ids, which
 /// assumes nothing about ids following `created_at`: with the two in a
 /// scrambled order, every page of the feed still reports exactly the
-/// reader's likes, as a page filtered by author (joined row by row) does.
+/// reader's likes, as a page filtered by author (joined row by row) and a
+/// search (joined after its limit) do, in the same order.
 #[tokio::test]
 async fn the_feed_reports_the_readers_likes_whatever_the_order_of_ids() {
     use std::collections::BTreeSet;
@@ -313,7 +314,8 @@ async fn the_feed_reports_the_readers_likes_whatever_the_order_of_ids() {
         author_id: Some(ada),
         ..PostFilter::default()
     };
-    for filter in [PostFilter::default(), by_ada] {
+    // Every title holds "post": a search's page joins likes after its limit.
+    for filter in [PostFilter::default(), by_ada, search("POST")] {
         let views = f.paged(filter.clone(), Some(bob), 2).await;
         let seen: Vec<PostId> = views.iter().map(|v| v.post.id).collect();
         let liked: BTreeSet<PostId> = views
@@ -327,6 +329,15 @@ async fn the_feed_reports_the_readers_likes_whatever_the_order_of_ids() {
         assert_ne!(seen, ids.iter().rev().copied().collect::<Vec<_>>());
         let bobs: BTreeSet<_> = [1, 2, 4, 7].iter().map(|&n| ids[n]).collect();
         assert_eq!(liked, bobs, "{filter:?}: Bob's likes, not Carol's");
+        let order: Vec<_> = views
+            .iter()
+            .map(|v| (v.post.created_at, v.post.id))
+            .collect();
+        assert!(order.is_sorted_by(|a, b| a > b), "{filter:?}: newest first");
+        assert!(
+            views.iter().all(|v| v.author.name.as_str() == "Ada"),
+            "{filter:?}"
+        );
     }
 }
 
@@ -406,4 +417,51 @@ fn only_the_feed_reads_likes_by_range() {
     };
     assert!(!reads_likes_by_range(&by_author));
     assert!(!reads_likes_by_range(&search("word")));
+}
+
+/// Only a search joins authors and likes after its limit: it sorts every
+/// match, and a feed or an author's page stops at its limit anyway.
+#[test]
+fn only_a_search_joins_after_its_limit() {
+    use super::joins_after_limit;
+
+    assert!(joins_after_limit(&search("word")));
+    let by_author = PostFilter {
+        author_id: Some(UserId::new(1)),
+        ..PostFilter::default()
+    };
+    assert!(!joins_after_limit(&by_author));
+    assert!(!joins_after_limit(&PostFilter::default()));
+}
+
+/// A signed-in search is one statement that checks the session inside its
+/// page, then joins the 21 rows it keeps with their authors and the
+/// reader's likes; diesel caches it like any page.
+#[test]
+fn a_signed_in_search_joins_authors_and_likes_after_its_limit() {
+    use diesel::pg::Pg;
+    use diesel::query_builder::QueryFragment;
+    use domain::{SessionId, TokenClaims};
+
+    use super::*;
+
+    let claims = TokenClaims {
+        user: UserId::new(7),
+        session: SessionId::new(9),
+    };
+    let request = PageRequest {
+        limit: PageLimit::new(20).unwrap(),
+        after: None,
+    };
+    let page = page_query!(posts_alone!(), &search("word"), request, Some(claims));
+    let query = WithAuthor::new(page, LikesOf(7));
+    let sql = diesel::debug_query::<Pg, _>(&query).to_string();
+    let limit = sql.find(" LIMIT 21").expect(&sql);
+    for part in ["INNER JOIN users", "LEFT JOIN likes"] {
+        let at = sql.find(part).unwrap_or_else(|| panic!("{part} in {sql}"));
+        assert!(at > limit, "{part} after the limit in {sql}");
+    }
+    assert!(sql[..limit].contains("EXISTS (SELECT"), "{sql}");
+    assert!(sql[..limit].contains("ILIKE"), "{sql}");
+    assert!(QueryFragment::<Pg>::is_safe_to_cache_prepared(&query, &Pg).unwrap());
 }

@@ -1,53 +1,94 @@
-//! A post just written, read back with its author's name in the same
-//! statement: the insert runs in a data-modifying `WITH`, and the statement
-//! selects what it returned joined with `users`.
+//! Posts another statement chose, read with their author's name and the
+//! reader's like in the same statement: the statement runs in a `WITH`, and
+//! the outer select joins what it returned with `users` (and `likes`).
+//!
+//! Two statements use it. A post just written: the insert is the `WITH`,
+//! so writing and reading back is one round trip instead of four (`BEGIN`,
+//! insert, read, `COMMIT`; docs/performance.md, finding 21). A page of a
+//! search: it sorts every match before its limit, and joining before the
+//! limit joined each match's author (200 of them for 21 rows kept), and left
+//! the join's plan to estimates of how many match that swing with every
+//! `ANALYZE` (finding 23).
 //!
 //! Written as a query fragment, as [`super::likes_in_range`] is, because
-//! diesel builds no `WITH`. One statement instead of a transaction of an
-//! insert and a read takes a post from four round trips (`BEGIN`, insert,
-//! read, `COMMIT`) to one; docs/performance.md, finding 21.
+//! diesel builds no `WITH`.
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 
-/// The rows `insert` returns, each with its author's name and `false` for
-/// `liked_by_me` (nobody likes a post yet). `insert` must return a post's
-/// columns, `author_id` among them, as `posts` names them.
-pub(super) struct WithAuthor<Q> {
-    insert: Q,
+/// The rows `posts` returns, newest first, each with its author's name and
+/// whether `reader` likes it. `posts` must return a post's columns as
+/// `posts` names them, and nothing else.
+pub(super) struct WithAuthor<Q, R> {
+    posts: Q,
+    reader: R,
 }
 
-impl<Q> WithAuthor<Q> {
-    pub(super) fn new(insert: Q) -> Self {
-        Self { insert }
+/// Likes nothing: a reader not signed in, or the author of a post just
+/// written (nobody likes it yet).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Nobody;
+
+/// A signed-in reader, by user id: their likes are read for the rows.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LikesOf(pub(super) i64);
+
+impl<Q, R> WithAuthor<Q, R> {
+    pub(super) fn new(posts: Q, reader: R) -> Self {
+        Self { posts, reader }
     }
 }
 
-/// The statement's SQL is the insert's with a fixed frame, so the insert's
-/// static id, where it has one, names this statement too.
-impl<Q: QueryId> QueryId for WithAuthor<Q> {
-    type QueryId = WithAuthor<Q::QueryId>;
+/// The statement's SQL is `posts`'s in a frame fixed by the reader's type,
+/// so the statement's static id, where `posts` has one, names this one too.
+impl<Q: QueryId, R: ReaderLikes> QueryId for WithAuthor<Q, R> {
+    type QueryId = WithAuthor<Q::QueryId, R>;
     const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID;
 }
 
-impl<Q: Query> Query for WithAuthor<Q> {
+impl<Q: Query, R> Query for WithAuthor<Q, R> {
     type SqlType = (Q::SqlType, Text, Bool);
 }
 
-impl<Q> RunQueryDsl<PgConnection> for WithAuthor<Q> {}
+impl<Q, R> RunQueryDsl<PgConnection> for WithAuthor<Q, R> {}
 
-impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for WithAuthor<Q> {
+impl<Q: QueryFragment<Pg>, R: ReaderLikes> QueryFragment<Pg> for WithAuthor<Q, R> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("WITH new_post AS (");
-        self.insert.walk_ast(out.reborrow())?;
-        // The author's row as the statement started: the session the insert
-        // selected from goes with its user, so the row is there.
+        out.push_sql("WITH chosen AS (");
+        self.posts.walk_ast(out.reborrow())?;
+        // Each author's row as the statement started: a post's author is
+        // there as long as the post is (an insert selects its author from a
+        // session, which goes with its user).
+        out.push_sql(") SELECT chosen.*, users.name, ");
+        self.reader.walk_likes(out.reborrow())?;
+        out.push_sql(" ORDER BY chosen.created_at DESC, chosen.id DESC");
+        Ok(())
+    }
+}
+
+/// How a reader's likes enter the statement: its `liked_by_me` column, the
+/// `FROM` list and any join that column needs.
+pub(super) trait ReaderLikes: Copy + Send + 'static {
+    fn walk_likes<'b>(&'b self, out: AstPass<'_, 'b, Pg>) -> QueryResult<()>;
+}
+
+impl ReaderLikes for Nobody {
+    fn walk_likes<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("false FROM chosen INNER JOIN users ON users.id = chosen.author_id");
+        Ok(())
+    }
+}
+
+impl ReaderLikes for LikesOf {
+    fn walk_likes<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
-            ") SELECT new_post.*, users.name, false FROM new_post \
-             INNER JOIN users ON users.id = new_post.author_id",
+            "likes.user_id IS NOT NULL FROM chosen \
+             INNER JOIN users ON users.id = chosen.author_id \
+             LEFT JOIN likes ON likes.post_id = chosen.id AND likes.user_id = ",
         );
+        out.push_bind_param::<BigInt, i64>(&self.0)?;
         Ok(())
     }
 }
