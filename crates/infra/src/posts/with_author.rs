@@ -58,37 +58,44 @@ impl<Q: QueryFragment<Pg>, R: ReaderLikes> QueryFragment<Pg> for WithAuthor<Q, R
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql("WITH chosen AS (");
         self.posts.walk_ast(out.reborrow())?;
+        out.push_sql(") SELECT chosen.*, users.name, ");
+        self.reader.walk_liked(out.reborrow())?;
         // Each author's row as the statement started: a post's author is
         // there as long as the post is (an insert selects its author from a
         // session, which goes with its user).
-        out.push_sql(") SELECT chosen.*, users.name, ");
-        self.reader.walk_likes(out.reborrow())?;
+        out.push_sql(" FROM chosen INNER JOIN users ON users.id = chosen.author_id");
+        self.reader.walk_likes_join(out.reborrow())?;
         out.push_sql(" ORDER BY chosen.created_at DESC, chosen.id DESC");
         Ok(())
     }
 }
 
-/// How a reader's likes enter the statement: its `liked_by_me` column, the
-/// `FROM` list and any join that column needs.
-pub(super) trait ReaderLikes: Copy + Send + 'static {
-    fn walk_likes<'b>(&'b self, out: AstPass<'_, 'b, Pg>) -> QueryResult<()>;
+/// How a reader's likes enter the statement: its `liked_by_me` column and
+/// the join that column needs, if any.
+pub(super) trait ReaderLikes: 'static {
+    fn walk_liked(&self, out: AstPass<'_, '_, Pg>) -> QueryResult<()>;
+    fn walk_likes_join<'b>(&'b self, out: AstPass<'_, 'b, Pg>) -> QueryResult<()>;
 }
 
 impl ReaderLikes for Nobody {
-    fn walk_likes<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("false FROM chosen INNER JOIN users ON users.id = chosen.author_id");
+    fn walk_liked(&self, mut out: AstPass<'_, '_, Pg>) -> QueryResult<()> {
+        out.push_sql("false");
+        Ok(())
+    }
+
+    fn walk_likes_join<'b>(&'b self, _: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         Ok(())
     }
 }
 
 impl ReaderLikes for LikesOf {
-    fn walk_likes<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(
-            "likes.user_id IS NOT NULL FROM chosen \
-             INNER JOIN users ON users.id = chosen.author_id \
-             LEFT JOIN likes ON likes.post_id = chosen.id AND likes.user_id = ",
-        );
-        out.push_bind_param::<BigInt, i64>(&self.0)?;
+    fn walk_liked(&self, mut out: AstPass<'_, '_, Pg>) -> QueryResult<()> {
+        out.push_sql("likes.user_id IS NOT NULL");
         Ok(())
+    }
+
+    fn walk_likes_join<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(" LEFT JOIN likes ON likes.post_id = chosen.id AND likes.user_id = ");
+        out.push_bind_param::<BigInt, i64>(&self.0)
     }
 }
