@@ -72,7 +72,8 @@ WITH chosen AS (
   SELECT posts.id, posts.author_id, posts.title, posts.content, posts.published, posts.created_at,
          posts.updated_at, posts.like_count
   FROM posts
-  WHERE posts.published AND (posts.title ILIKE '%c4ca4238a0%' OR posts.content ILIKE '%c4ca4238a0%')
+  WHERE posts.published
+    AND (posts.title_folded LIKE lower('%C4CA4238A0%') OR posts.content_folded LIKE lower('%C4CA4238A0%'))
   ORDER BY posts.created_at DESC, posts.id DESC
   LIMIT 21)
 SELECT chosen.*, users.name, likes.user_id IS NOT NULL

@@ -7,5 +7,5 @@
 BEGIN TRANSACTION READ ONLY;
 SET LOCAL plan_cache_mode = force_custom_plan;
 SET LOCAL statement_timeout = '3s';
-WITH chosen AS (SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count" FROM "posts" WHERE ("posts"."published" AND (("posts"."title" ILIKE :search) OR ("posts"."content" ILIKE :search))) ORDER BY "posts"."created_at" DESC, "posts"."id" DESC LIMIT 21) SELECT chosen.*, users.name, false FROM chosen INNER JOIN users ON users.id = chosen.author_id ORDER BY chosen.created_at DESC, chosen.id DESC;
+WITH chosen AS (SELECT "posts"."id", "posts"."author_id", "posts"."title", "posts"."content", "posts"."published", "posts"."created_at", "posts"."updated_at", "posts"."like_count" FROM "posts" WHERE ("posts"."published" AND (("posts"."title_folded" LIKE lower(:search)) OR ("posts"."content_folded" LIKE lower(:search)))) ORDER BY "posts"."created_at" DESC, "posts"."id" DESC LIMIT 21) SELECT chosen.*, users.name, false FROM chosen INNER JOIN users ON users.id = chosen.author_id ORDER BY chosen.created_at DESC, chosen.id DESC;
 COMMIT;

@@ -27,6 +27,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         like_count -> Int8,
+        title_folded -> Text,
+        content_folded -> Text,
     }
 }
 

@@ -85,7 +85,8 @@ fn the_search_indexes_keep_their_pending_lists_short() {
     let mut conn = PgConnection::establish(db.url()).unwrap();
     let indexes: Vec<IndexOptions> = diesel::sql_query(
         "SELECT relname::text AS name, reloptions AS options FROM pg_class \
-         WHERE relname IN ('posts_title_trgm', 'posts_content_trgm') ORDER BY relname",
+         WHERE relname IN ('posts_title_folded_trgm', 'posts_content_folded_trgm') \
+         ORDER BY relname",
     )
     .load(&mut conn)
     .unwrap();

@@ -498,6 +498,7 @@ pub async fn search_matches_wildcards_literally_and_ignores_case(adapters: Adapt
         "snakeXcase",
         "back\\slash",
         "backslash",
+        "Crème brûlée",
     ] {
         post(&adapters, ada, title, true).await;
     }
@@ -520,6 +521,7 @@ pub async fn search_matches_wildcards_literally_and_ignores_case(adapters: Adapt
     assert_eq!(found("k\\s").await, ["back\\slash"]);
     assert_eq!(found("SNAKE_CASE").await, ["snake_case"]);
     assert_eq!(found("SnakeX").await, ["snakeXcase"]);
+    assert_eq!(found("CRÈME BRÛ").await, ["Crème brûlée"]);
 }
 
 /// Set changes apply, unset ones keep the value, `updated_at` moves (never
