@@ -3,7 +3,7 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use diesel::prelude::*;
+use diesel::connection::SimpleConnection;
 use diesel::r2d2::{CustomizeConnection, Error, HandleError};
 
 use super::gate::PgConn;
@@ -14,14 +14,21 @@ const STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub(super) struct SessionSettings;
 
+/// Every cached statement runs its generic plan from the first call. Each is
+/// a key lookup or a walk of an index in page order, whose plan is the same
+/// whatever the values bound; PostgreSQL prices a page after a cursor as if
+/// the cursor kept a third of the table, and once posts carried their text
+/// twice that price rose above a custom plan's, so every deep page was
+/// planned again (docs/performance.md, finding 26). A search is the
+/// exception and asks for custom plans in its own transaction.
+const PLAN_CACHE_MODE: &str = "force_generic_plan";
+
 impl CustomizeConnection<PgConn, Error> for SessionSettings {
     fn on_acquire(&self, PgConn { conn, .. }: &mut PgConn) -> Result<(), Error> {
-        diesel::sql_query(format!(
-            "SET statement_timeout = {}",
+        conn.batch_execute(&format!(
+            "SET statement_timeout = {}; SET plan_cache_mode = {PLAN_CACHE_MODE}",
             STATEMENT_TIMEOUT.as_millis()
         ))
-        .execute(conn)
-        .map(drop)
         .map_err(Error::QueryError)
     }
 }

@@ -79,23 +79,23 @@ async fn a_statement_past_the_timeout_is_unavailable_and_other_errors_unexpected
 }
 
 #[tokio::test]
-async fn every_connection_has_a_statement_timeout() {
-    #[derive(diesel::QueryableByName)]
-    struct Setting {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        statement_timeout: String,
-    }
+async fn every_connection_has_a_statement_timeout_and_generic_plans() {
     let test_db = TestDatabase::new();
     let db = test_db.database();
-    let setting = db
+    let settings = db
         .run_blocking(|conn| {
-            diesel::sql_query("SHOW statement_timeout")
-                .get_result::<Setting>(conn)
-                .map_err(db_error)
+            diesel::dsl::sql::<(diesel::sql_types::Text, diesel::sql_types::Text)>(
+                "SELECT current_setting('statement_timeout'), current_setting('plan_cache_mode')",
+            )
+            .get_result::<(String, String)>(conn)
+            .map_err(db_error)
         })
         .await
         .unwrap();
-    assert_eq!(setting.statement_timeout, "10s");
+    assert_eq!(
+        settings,
+        ("10s".to_owned(), "force_generic_plan".to_owned())
+    );
 }
 
 #[test]

@@ -285,6 +285,54 @@ async fn posts_sharing_a_timestamp_page_by_id_without_gaps_or_repeats() {
     assert_eq!(seen, ids, "newest id first, each exactly once");
 }
 
+/// A page after a cursor runs the statement's generic plan from the first
+/// request: PostgreSQL priced that plan above a custom one once posts
+/// carried their text twice, and planned every deep page again (finding 26).
+#[tokio::test]
+async fn a_page_after_a_cursor_is_not_planned_again() {
+    use std::time::Duration;
+
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+
+    use crate::{Database, PgPostRepository, PoolSettings, db::db_error};
+
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    for n in 1..=3 {
+        f.post(ada, &format!("post {n}"), "x", true).await;
+    }
+    // One connection: the pages and the check share its prepared statements.
+    let settings = PoolSettings::new(1, Duration::from_secs(5));
+    let db = Database::connect(f.db.url(), settings).unwrap();
+    let posts = PgPostRepository::new(db.clone());
+    let limit = PageLimit::new(1).unwrap();
+    let first = PageRequest { limit, after: None };
+    let first = posts.list(PostFilter::default(), None, first).await;
+    let after = first.unwrap().next_cursor;
+    assert!(after.is_some());
+    for _ in 0..6 {
+        let page = PageRequest { limit, after };
+        posts.list(PostFilter::default(), None, page).await.unwrap();
+    }
+    let plans = db
+        .run_blocking(|conn| {
+            diesel::dsl::sql::<(BigInt, BigInt)>(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
+                 WHERE statement LIKE '%\"created_at\" <= $%'",
+            )
+            .get_results::<(i64, i64)>(conn)
+            .map_err(db_error)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        plans,
+        [(6, 0)],
+        "(generic, custom) plans of the cursor page"
+    );
+}
+
 /// The anonymous reader's statement joins no `likes`: a generic plan of the
 /// join with a NULL reader probes `likes` once per row. It must stay a
 /// statement diesel caches, or PostgreSQL plans every page again.
