@@ -426,8 +426,8 @@ fn page_of(
     }))
 }
 
-/// For the transaction of a search only. A cached statement switches to a
-/// generic plan after five runs, and the generic plan of `LIKE lower($1)`
+/// For the transaction of a search only. Connections run generic plans
+/// (`db/session.rs`), and the generic plan of `LIKE lower($1)`
 /// cannot know the term: it walks the newest-first index and filters every row
 /// instead of using the trigram indexes, 50 times slower on 50,000 posts.
 /// A custom plan for each term keeps the trigram indexes; the timeout

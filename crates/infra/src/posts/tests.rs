@@ -288,21 +288,20 @@ async fn posts_sharing_a_timestamp_page_by_id_without_gaps_or_repeats() {
 /// A page after a cursor runs the statement's generic plan from the first
 /// request: PostgreSQL priced that plan above a custom one once posts
 /// carried their text twice, and planned every deep page again (finding 26).
+/// A search still gets a plan for its term: its generic plan walks the
+/// newest posts instead of using the trigram indexes.
 #[tokio::test]
-async fn a_page_after_a_cursor_is_not_planned_again() {
+async fn pages_run_generic_plans_and_a_search_one_for_its_term() {
     use std::time::Duration;
 
-    use diesel::RunQueryDsl;
-    use diesel::sql_types::BigInt;
-
-    use crate::{Database, PgPostRepository, PoolSettings, db::db_error};
+    use crate::{Database, PgPostRepository, PoolSettings};
 
     let f = fixture();
     let ada = f.user("Ada").await;
     for n in 1..=3 {
         f.post(ada, &format!("post {n}"), "x", true).await;
     }
-    // One connection: the pages and the check share its prepared statements.
+    // One connection: the reads and the checks share its prepared statements.
     let settings = PoolSettings::new(1, Duration::from_secs(5));
     let db = Database::connect(f.db.url(), settings).unwrap();
     let posts = PgPostRepository::new(db.clone());
@@ -314,23 +313,37 @@ async fn a_page_after_a_cursor_is_not_planned_again() {
     for _ in 0..6 {
         let page = PageRequest { limit, after };
         posts.list(PostFilter::default(), None, page).await.unwrap();
+        let first = PageRequest { limit, after: None };
+        posts.list(search("post"), None, first).await.unwrap();
     }
-    let plans = db
-        .run_blocking(|conn| {
-            diesel::dsl::sql::<(BigInt, BigInt)>(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
-                 WHERE statement LIKE '%\"created_at\" <= $%'",
-            )
-            .get_results::<(i64, i64)>(conn)
-            .map_err(db_error)
-        })
-        .await
-        .unwrap();
+    let cursor_pages = plans_of(&db, "%\"created_at\" <= $%").await;
     assert_eq!(
-        plans,
+        cursor_pages,
         [(6, 0)],
         "(generic, custom) plans of the cursor page"
     );
+    let searches = plans_of(&db, "%\"title_folded\" LIKE%").await;
+    assert_eq!(searches, [(0, 6)], "(generic, custom) plans of the search");
+}
+
+/// (generic, custom) plans so far of each statement prepared on `db`'s one
+/// connection whose text is LIKE `pattern`.
+async fn plans_of(db: &crate::Database, pattern: &'static str) -> Vec<(i64, i64)> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Text};
+
+    use crate::db::db_error;
+
+    db.run_blocking(move |conn| {
+        diesel::dsl::sql::<(BigInt, BigInt)>(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE ",
+        )
+        .bind::<Text, _>(pattern)
+        .get_results::<(i64, i64)>(conn)
+        .map_err(db_error)
+    })
+    .await
+    .unwrap()
 }
 
 /// The anonymous reader's statement joins no `likes`: a generic plan of the
