@@ -24,6 +24,16 @@ impl Fixture {
             .collect()
     }
 
+    /// `count` published posts by `author`, titled "post 1" to "post
+    /// `count`" and written in that order; their ids in the same order.
+    async fn numbered_posts(&self, author: UserId, count: usize) -> Vec<PostId> {
+        let mut ids = Vec::with_capacity(count);
+        for n in 1..=count {
+            ids.push(self.post(author, &format!("post {n}"), "x", true).await);
+        }
+        ids
+    }
+
     /// Every post of every page of `limit`, following `next_cursor` to the end.
     async fn paged(&self, filter: PostFilter, viewer: Option<UserId>, limit: i64) -> Vec<PostView> {
         let limit = PageLimit::new(limit).unwrap();
@@ -239,9 +249,7 @@ async fn delete_removes_the_post_and_its_likes_once() {
 async fn keyset_pages_neither_skip_nor_repeat_when_posts_arrive_meanwhile() {
     let f = fixture();
     let ada = f.user("Ada").await;
-    for n in 1..=7 {
-        f.post(ada, &format!("post {n}"), "x", true).await;
-    }
+    f.numbered_posts(ada, 7).await;
     let limit = PageLimit::new(3).unwrap();
     let mut seen = Vec::new();
     let mut after = None;
@@ -270,10 +278,7 @@ async fn posts_sharing_a_timestamp_page_by_id_without_gaps_or_repeats() {
 
     let f = fixture();
     let ada = f.user("Ada").await;
-    let mut ids = Vec::new();
-    for n in 1..=5 {
-        ids.push(f.post(ada, &format!("post {n}"), "x", true).await);
-    }
+    let mut ids = f.numbered_posts(ada, 5).await;
     let mut conn = PgConnection::establish(f.db.url()).unwrap();
     diesel::sql_query("UPDATE posts SET created_at = '2026-01-01T00:00:00Z'")
         .execute(&mut conn)
@@ -298,22 +303,19 @@ async fn pages_run_generic_plans_and_a_search_one_for_its_term() {
 
     let f = fixture();
     let ada = f.user("Ada").await;
-    for n in 1..=3 {
-        f.post(ada, &format!("post {n}"), "x", true).await;
-    }
+    f.numbered_posts(ada, 3).await;
     // One connection: the reads and the checks share its prepared statements.
     let settings = PoolSettings::new(1, Duration::from_secs(5));
     let db = Database::connect(f.db.url(), settings).unwrap();
     let posts = PgPostRepository::new(db.clone());
     let limit = PageLimit::new(1).unwrap();
     let first = PageRequest { limit, after: None };
-    let first = posts.list(PostFilter::default(), None, first).await;
-    let after = first.unwrap().next_cursor;
+    let after = posts.list(PostFilter::default(), None, first).await;
+    let after = after.unwrap().next_cursor;
     assert!(after.is_some());
     for _ in 0..6 {
         let page = PageRequest { limit, after };
         posts.list(PostFilter::default(), None, page).await.unwrap();
-        let first = PageRequest { limit, after: None };
         posts.list(search("post"), None, first).await.unwrap();
     }
     let cursor_pages = plans_of(&db, "%\"created_at\" <= $%").await;
