@@ -20,7 +20,7 @@ pub enum AuthError {
     #[error("the token issuer must be a non-empty name without spaces or control characters")]
     InvalidIssuer,
     #[error("could not compute the dummy password hash")]
-    DummyHash(#[source] bcrypt::BcryptError),
+    DummyHash(#[source] bcrypt_rust::BcryptError),
     #[error("could not start the hashing threads: {0}")]
     Threads(std::io::Error),
 }

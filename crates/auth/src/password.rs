@@ -46,9 +46,10 @@ impl BcryptHasher {
         // hash embeds a random salt, so a cheap hash of a constant is itself
         // an unguessable 60-byte string (still under bcrypt's limit) to hash
         // at the real cost.
-        let unguessable = bcrypt::non_truncating_hash(TIMING_STAND_IN, Self::MIN_COST)
+        let unguessable = bcrypt_rust::non_truncating_hash(TIMING_STAND_IN, Self::MIN_COST)
             .map_err(AuthError::DummyHash)?;
-        let dummy = bcrypt::non_truncating_hash(unguessable, cost).map_err(AuthError::DummyHash)?;
+        let dummy =
+            bcrypt_rust::non_truncating_hash(unguessable, cost).map_err(AuthError::DummyHash)?;
         let parallelism = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Self {
             cost,
@@ -85,7 +86,7 @@ impl PasswordHasher for BcryptHasher {
         let password = password.expose().to_owned();
         let cost = self.cost;
         let hashed = self
-            .on_a_core(move || bcrypt::non_truncating_hash(password, cost))
+            .on_a_core(move || bcrypt_rust::non_truncating_hash(password, cost))
             .await?
             .map_err(DomainError::unexpected)?;
         Ok(PasswordHash::new(hashed))
@@ -107,7 +108,7 @@ impl PasswordHasher for BcryptHasher {
         // A malformed stored hash (or one with a cost bcrypt refuses) is a
         // data problem, not a wrong password: it surfaces as Unexpected.
         let matches = self
-            .on_a_core(move || bcrypt::non_truncating_verify(input, &stored))
+            .on_a_core(move || bcrypt_rust::non_truncating_verify(input, &stored))
             .await?
             .map_err(DomainError::unexpected)?;
         Ok(matches && !too_long)

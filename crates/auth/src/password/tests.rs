@@ -45,6 +45,39 @@ async fn wrong_password_does_not_verify() {
     assert!(!hasher.verify("", &hash).await.unwrap());
 }
 
+/// Hashes stored before the switch to `bcrypt-rust` were written by the
+/// `bcrypt` crate; the FastAPI original's by OpenBSD's C (Python bcrypt
+/// 3.2.2). Each must still let its owner in, and only its owner.
+#[tokio::test]
+async fn hashes_written_by_other_implementations_verify() {
+    let hasher = hasher();
+    let owner = "correct horse, \u{2603} staple";
+    for (writer, stored) in [
+        (
+            "bcrypt crate 0.19",
+            "$2b$04$R918XHzw5YDJR49cgCDwn.0fq.qulAWRI37FxIQdkUjLFFJ7nn1wu",
+        ),
+        (
+            "OpenBSD C, $2b$",
+            "$2b$04$OQVWWJh44tKifr7DH8XwVes2EhTQXacNomIEhHwS2BQIT3XtdHUQu",
+        ),
+        (
+            "OpenBSD C, $2a$",
+            "$2a$04$Mrg5zpT0TbFPjSJlsGIeteGUEV9o2WZ3cTzQXITjNvmZCxWsGMt6u",
+        ),
+    ] {
+        let stored = PasswordHash::new(stored);
+        assert!(hasher.verify(owner, &stored).await.unwrap(), "{writer}");
+        assert!(
+            !hasher
+                .verify("correct horse, staple", &stored)
+                .await
+                .unwrap(),
+            "{writer}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn longest_password_round_trips() {
     let hasher = hasher();
@@ -72,7 +105,7 @@ async fn candidate_of_72_bytes_or_more_is_false_not_an_error() {
 async fn dummy_hash_is_valid_bcrypt_at_the_same_cost_and_matches_nothing() {
     let hasher = hasher();
     let dummy = hasher.dummy_hash();
-    let parts = bcrypt::HashParts::from_str(dummy.as_str()).unwrap();
+    let parts = bcrypt_rust::HashParts::from_str(dummy.as_str()).unwrap();
     assert_eq!(parts.get_cost(), TEST_COST);
     for candidate in ["", "password", "12345678", "agora", &"x".repeat(100)] {
         assert!(!hasher.verify(candidate, &dummy).await.unwrap());
