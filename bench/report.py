@@ -117,6 +117,11 @@ print(f"- login ceiling ({cores} cores / one verify): {fmt(login_ceiling, 1)} lo
 for conns in sorted({c for (s, c) in order if s == "login"}):
     group = groups[("login", conns)]
     sides = [r["side"] for r in group if r.get("side")]
+    alone = [r["alone"]["rps"] for r in group if r.get("alone")]
+    if alone:
+        alone_ratio = median(alone) / login_ceiling if login_ceiling else None
+        print(f"- login at {conns}, alone: {fmt(median(alone), 1)} logins/s, "
+              f"{fmt(alone_ratio, 2)} of the ceiling (target ≥ 0.90)")
     print(f"- login at {conns}: {fmt(median([rps(r) for r in group]), 1)} logins/s; "
           f"`list` at 16 connections beside it: {fmt(median([s['rps'] for s in sides]))} req/s, "
           f"p99 {fmt(median([s['p99_ms'] for s in sides]), 1)} ms (target < 50 ms)")
