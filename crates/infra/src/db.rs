@@ -6,7 +6,7 @@ mod session;
 mod target;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use blocking::Workers;
@@ -24,15 +24,31 @@ pub use target::{describe_target, names_postgres, postgres_url, url_from_parts};
 
 /// A pool of PostgreSQL connections. Cloning shares the pool.
 ///
-/// Repositories reach the database only through `Database::run_blocking`,
-/// which keeps diesel's blocking calls off the async workers.
+/// Repositories reach the database only through `Database::run_blocking`
+/// and `Database::run_in`, which keep diesel's blocking calls off the async
+/// workers.
 #[derive(Clone)]
 pub struct Database {
     pool: PgPool,
     gate: Arc<Gate>,
-    /// One per connection: a thread never waits for a connection, and the
-    /// threads blocked on the database never outnumber the pool.
+    /// [`Lane::Bounded`]'s, one per connection.
     threads: Workers,
+    /// [`Lane::Costly`]'s, one per two connections.
+    costly: Workers,
+}
+
+/// Which of a pool's two sets of threads runs a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lane {
+    /// A statement whose cost the request cannot raise much (a page, a
+    /// post, a write): one thread per connection.
+    Bounded,
+    /// A statement whose cost depends on what the client asks: a search,
+    /// which may read the whole table up to its 3 s timeout. Half as many
+    /// threads as connections, so that however many searches wait, the
+    /// other requests keep half the pool; searches past that wait in a queue
+    /// of their own, up to the checkout timeout.
+    Costly,
 }
 
 impl std::fmt::Debug for Database {
@@ -44,6 +60,7 @@ impl std::fmt::Debug for Database {
             .field("idle_connections", &state.idle_connections)
             .field("max_size", &self.pool.max_size())
             .field("blocking_in_use", &self.threads.running())
+            .field("costly_in_use", &self.costly.running())
             .finish()
     }
 }
@@ -143,6 +160,8 @@ impl Database {
             pool,
             gate: Arc::new(Gate::new(checkout_timeout, wording, down)),
             threads: Workers::start("agora-db", threads).map_err(InfraError::Threads)?,
+            costly: Workers::start("agora-db-costly", threads.div_ceil(2))
+                .map_err(InfraError::Threads)?,
         })
     }
 
@@ -163,8 +182,14 @@ impl Database {
                 "agora_db_pool_max_connections",
                 f64::from(self.pool.max_size()),
             ),
-            ("agora_db_pool_in_use", self.threads.running() as f64),
-            ("agora_db_pool_waiting", self.threads.waiting() as f64),
+            (
+                "agora_db_pool_in_use",
+                (self.threads.running() + self.costly.running()) as f64,
+            ),
+            (
+                "agora_db_pool_waiting",
+                (self.threads.waiting() + self.costly.waiting()) as f64,
+            ),
         ];
         for (name, value) in gauges {
             metrics::gauge!(name, &label).set(value);
@@ -180,13 +205,31 @@ impl Database {
     /// Waits, blocking, up to `limit` for the statements still running
     /// (those of requests whose clients left) to end; false if some did not.
     pub fn wait_idle(&self, limit: Duration) -> bool {
+        let until = Instant::now() + limit;
         self.threads.wait_idle(limit)
+            && self
+                .costly
+                .wait_idle(until.saturating_duration_since(Instant::now()))
     }
 
-    /// The most requests that have held a blocking thread for the database at
-    /// once since start: never more than the pool size.
+    /// The most requests that have held a blocking thread of `lane` at once
+    /// since start: never more than the pool size, half of it for
+    /// [`Lane::Costly`].
+    pub(crate) fn busiest_in(&self, lane: Lane) -> usize {
+        self.workers(lane).busiest()
+    }
+
+    /// The most requests that have held a [`Lane::Bounded`] thread at once
+    /// since start: never more than the pool size.
     pub fn busiest_blocking(&self) -> usize {
-        self.threads.busiest()
+        self.busiest_in(Lane::Bounded)
+    }
+
+    fn workers(&self, lane: Lane) -> &Workers {
+        match lane {
+            Lane::Bounded => &self.threads,
+            Lane::Costly => &self.costly,
+        }
     }
 
     /// Runs `f` with a pooled connection on one of this pool's blocking
@@ -198,15 +241,25 @@ impl Database {
     /// single statement; a lost connection, a statement timeout, no free
     /// connection within the checkout timeout, or a database known to be down
     /// give [`DomainError::Unavailable`].
-    pub(crate) async fn run_blocking<T, F>(&self, mut f: F) -> Result<T, DomainError>
+    pub(crate) async fn run_blocking<T, F>(&self, f: F) -> Result<T, DomainError>
     where
         F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
         T: Send + 'static,
     {
-        let deadline = self.gate.admit(&self.threads)?;
+        self.run_in(Lane::Bounded, f).await
+    }
+
+    /// [`Database::run_blocking`] on `lane`'s threads.
+    pub(crate) async fn run_in<T, F>(&self, lane: Lane, mut f: F) -> Result<T, DomainError>
+    where
+        F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let threads = self.workers(lane);
+        let deadline = self.gate.admit(threads)?;
         let pool = self.pool.clone();
         let gate = self.gate.clone();
-        self.threads
+        threads
             .run_before(deadline, move || gate.run(&pool, deadline, &mut f))
             .await
             .map_err(|error| self.gate.refused(error))?

@@ -22,7 +22,7 @@ use domain::{
     PostRepository, PostView, SessionId, SessionRepository, TokenClaims, UserId,
 };
 
-use crate::db::{OptionalRow, acting_user_gone, db_error};
+use crate::db::{Lane, OptionalRow, acting_user_gone, db_error};
 use crate::paging::{WithLimit, after_cursor, page_from_rows};
 use crate::schema::{likes, posts, sessions, users};
 use crate::sessions::live_session;
@@ -66,6 +66,7 @@ impl PgPostRepository {
     /// `routed` reads for the caller where [`ReadRouter`] sends it.
     async fn for_session<T, Routed>(
         &self,
+        lane: Lane,
         claims: TokenClaims,
         checked: impl FnMut(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
         empty: impl FnOnce(&T) -> bool,
@@ -81,7 +82,7 @@ impl PgPostRepository {
             };
             return routed(viewer.id).await.map(Some);
         }
-        let found = self.db.run_blocking(checked).await?;
+        let found = self.db.run_in(lane, checked).await?;
         if !empty(&found) {
             return Ok(Some(found));
         }
@@ -275,6 +276,17 @@ fn reads_likes_by_range(filter: &PostFilter) -> bool {
     filter.author_id.is_none() && filter.search.is_none()
 }
 
+/// Where a page's statement runs: a search on [`Lane::Costly`], since some
+/// terms cost a pass over the table whatever the plan (docs/performance.md,
+/// findings 23 and 25), and the other reads must not wait behind them.
+fn lane_of(filter: &PostFilter) -> Lane {
+    if filter.search.is_some() {
+        Lane::Costly
+    } else {
+        Lane::Bounded
+    }
+}
+
 /// Whether a page joins authors and likes after its limit ([`WithAuthor`]):
 /// only a search, which sorts every match to keep the newest. A feed or an
 /// author's page reads its rows in order from an index and stops at the
@@ -344,7 +356,7 @@ impl PostRepository for PgPostRepository {
                 .get_result::<ViewRow>(conn)
                 .optional_row(into_view)
         };
-        self.for_session(claims, checked, Option::is_none, |viewer| {
+        self.for_session(Lane::Bounded, claims, checked, Option::is_none, |viewer| {
             self.find(id, Some(viewer))
         })
         .await
@@ -357,7 +369,7 @@ impl PostRepository for PgPostRepository {
         page: PageRequest,
     ) -> Result<Page<PostView>, DomainError> {
         self.reads
-            .read(viewer, move |conn| {
+            .read_in(lane_of(&filter), viewer, move |conn| {
                 let rows = match viewer {
                     Some(viewer) => signed_in_page(conn, Reader::Known(viewer), &filter, page),
                     None => anonymous_page(conn, &filter, page),
@@ -374,12 +386,13 @@ impl PostRepository for PgPostRepository {
         page: PageRequest,
     ) -> Result<Option<Page<PostView>>, DomainError> {
         let routed_filter = filter.clone();
+        let lane = lane_of(&filter);
         let checked = move |conn: &mut PgConnection| {
             let rows = signed_in_page(conn, Reader::Claimed(claims), &filter, page);
             page_of(rows, page)
         };
         let empty = |found: &Page<PostView>| found.items.is_empty();
-        self.for_session(claims, checked, empty, |viewer| {
+        self.for_session(lane, claims, checked, empty, |viewer| {
             self.list(routed_filter, Some(viewer), page)
         })
         .await

@@ -26,6 +26,7 @@ use diesel::PgConnection;
 use domain::{DomainError, UserId};
 
 use crate::Database;
+use crate::db::Lane;
 use recent::RecentWriters;
 
 /// Sends each read to the primary or to a healthy replica. Cloning shares it.
@@ -132,8 +133,22 @@ impl ReadRouter {
         F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Clone + Send + 'static,
         T: Send + 'static,
     {
+        self.read_in(Lane::Bounded, writer, f).await
+    }
+
+    /// [`ReadRouter::read`] on `lane`'s threads of the pool it picks.
+    pub(crate) async fn read_in<T, F>(
+        &self,
+        lane: Lane,
+        writer: Option<UserId>,
+        f: F,
+    ) -> Result<T, DomainError>
+    where
+        F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
         let recent = writer.is_some_and(|user| self.0.recent.wrote_recently(Some(user)));
-        self.route(recent, f).await
+        self.route(recent, lane, f).await
     }
 
     /// [`ReadRouter::read`] for a read whose port call names no user: it
@@ -144,17 +159,17 @@ impl ReadRouter {
         T: Send + 'static,
     {
         let recent = self.0.recent.wrote_recently(None);
-        self.route(recent, f).await
+        self.route(recent, Lane::Bounded, f).await
     }
 
-    async fn route<T, F>(&self, recent_write: bool, f: F) -> Result<T, DomainError>
+    async fn route<T, F>(&self, recent_write: bool, lane: Lane, f: F) -> Result<T, DomainError>
     where
         F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Clone + Send + 'static,
         T: Send + 'static,
     {
         let router = &self.0;
         if router.replicas.is_empty() {
-            return router.primary.run_blocking(f).await;
+            return router.primary.run_in(lane, f).await;
         }
         let replica = if recent_write {
             routed("primary", "recent_write");
@@ -167,15 +182,15 @@ impl ReadRouter {
             replica
         };
         let Some(replica) = replica else {
-            return router.primary.run_blocking(f).await;
+            return router.primary.run_in(lane, f).await;
         };
-        match replica.db.run_blocking(f.clone()).await {
+        match replica.db.run_in(lane, f.clone()).await {
             Err(DomainError::Unavailable(error)) if replica.db.is_down() => {
                 if replica.healthy.swap(false, Ordering::Relaxed) {
                     tracing::warn!(replica = %replica.name, %error, "replica down: reads go elsewhere until it answers again");
                 }
                 routed("primary", "replica_failed");
-                router.primary.run_blocking(f).await
+                router.primary.run_in(lane, f).await
             }
             result => {
                 routed(&replica.name, "replica");

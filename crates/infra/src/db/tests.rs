@@ -255,3 +255,65 @@ async fn learning_the_server_wording_leaves_the_session_as_it_was() {
         .execute(&mut conn)
         .unwrap();
 }
+
+/// Costly statements (searches) hold at most half the pool, however many
+/// wait: the others keep a connection, and the costly ones past the cap
+/// wait their turn rather than fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn costly_statements_leave_half_the_pool_to_the_others() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Condvar, Mutex};
+    let test_db = TestDatabase::new();
+    let db =
+        Database::connect(test_db.url(), PoolSettings::new(4, Duration::from_secs(20))).unwrap();
+    let running = Arc::new(AtomicUsize::new(0));
+    let release = Arc::new((Mutex::new(false), Condvar::new()));
+    let costly: Vec<_> = (0..4)
+        .map(|_| {
+            let (db, running, release) = (db.clone(), running.clone(), release.clone());
+            tokio::spawn(async move {
+                db.run_in(Lane::Costly, move |_conn| {
+                    running.fetch_add(1, Ordering::SeqCst);
+                    let (released, wake) = &*release;
+                    let mut released = released.lock().unwrap();
+                    while !*released {
+                        released = wake.wait(released).unwrap();
+                    }
+                    Ok(())
+                })
+                .await
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    while running.load(Ordering::SeqCst) < 2 && started.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Time for a third to start, were the cap not there.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(running.load(Ordering::SeqCst), 2, "half of a pool of 4");
+
+    // Two connections are still free for everything else.
+    let select_one = || {
+        db.run_blocking(|conn| {
+            diesel::sql_query("SELECT 1")
+                .execute(conn)
+                .map_err(db_error)
+        })
+    };
+    let (one, other) = tokio::join!(select_one(), select_one());
+    assert_eq!((one.unwrap(), other.unwrap()), (1, 1));
+
+    let (released, wake) = &*release;
+    *released.lock().unwrap() = true;
+    wake.notify_all();
+    for search in costly {
+        search.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        running.load(Ordering::SeqCst),
+        4,
+        "the last two waited, then ran"
+    );
+    assert_eq!(db.busiest_in(Lane::Costly), 2);
+}

@@ -554,3 +554,40 @@ fn a_signed_in_search_joins_authors_and_likes_after_its_limit() {
     assert!(sql[..limit].contains("LIKE lower($"), "{sql}");
     assert!(QueryFragment::<Pg>::is_safe_to_cache_prepared(&query, &Pg).unwrap());
 }
+
+/// Searches, signed in or not, run on the pool's costly lane, which holds
+/// at most half its connections; the other pages do not wait behind them.
+#[tokio::test]
+async fn searches_run_on_the_costly_lane_and_pages_do_not() {
+    use std::time::Duration;
+
+    use crate::db::Lane;
+    use crate::{Database, PgPostRepository, PoolSettings};
+
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    f.numbered_posts(ada, 2).await;
+    let claims = f.signed_in(ada).await;
+    let db = Database::connect(f.db.url(), PoolSettings::new(2, Duration::from_secs(5))).unwrap();
+    let posts = PgPostRepository::new(db.clone());
+    let first = PageRequest {
+        limit: PageLimit::new(10).unwrap(),
+        after: None,
+    };
+
+    let anonymous = posts.list(search("post"), None, first).await.unwrap();
+    let signed_in = posts.list_for_session(search("post"), claims, first).await;
+    assert_eq!(anonymous.items.len(), 2);
+    assert_eq!(signed_in.unwrap().unwrap().items.len(), 2);
+    assert_eq!(
+        (db.busiest_in(Lane::Costly), db.busiest_in(Lane::Bounded)),
+        (1, 0),
+        "(costly, bounded) after two searches"
+    );
+
+    posts
+        .list(PostFilter::default(), None, first)
+        .await
+        .unwrap();
+    assert_eq!(db.busiest_in(Lane::Bounded), 1, "a feed page");
+}
