@@ -13,12 +13,13 @@ use blocking::Workers;
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use domain::{DomainError, HealthCheck};
+use scheduled_thread_pool::ScheduledThreadPool;
 
 use crate::{InfraError, ReadRouter};
 use errors::ServerWording;
 pub(crate) use errors::{CorruptRow, OptionalRow, acting_user_gone, db_error, one_line, violates};
 use gate::{Gate, PgManager, PgPool};
-use session::{LogPoolErrors, SessionSettings};
+use session::{LogPoolErrors, Scope, SessionSettings, in_costly_transaction};
 pub(crate) use target::with_connect_timeout;
 pub use target::{describe_target, names_postgres, postgres_url, url_from_parts};
 
@@ -29,25 +30,29 @@ pub use target::{describe_target, names_postgres, postgres_url, url_from_parts};
 /// workers.
 #[derive(Clone)]
 pub struct Database {
+    /// [`Lane::Bounded`]'s connections, and a thread for each.
     pool: PgPool,
-    gate: Arc<Gate>,
-    /// [`Lane::Bounded`]'s, one per connection.
     threads: Workers,
-    /// [`Lane::Costly`]'s, one per two connections.
+    /// [`Lane::Costly`]'s: half as many, and a thread for each.
+    costly_pool: PgPool,
     costly: Workers,
+    costly_scope: Scope,
+    gate: Arc<Gate>,
 }
 
-/// Which of a pool's two sets of threads runs a statement.
+/// Which of a database's two pools, each with a thread per connection,
+/// runs a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lane {
     /// A statement whose cost the request cannot raise much (a page, a
-    /// post, a write): one thread per connection.
+    /// post, a write): the pool of the configured size.
     Bounded,
     /// A statement whose cost depends on what the client asks: a search,
-    /// which may read the whole table up to its 3 s timeout. Half as many
-    /// threads as connections, so that however many searches wait, the
-    /// other requests keep half the pool; searches past that wait in a queue
-    /// of their own, up to the checkout timeout.
+    /// which may read the whole table up to its 3 s timeout. A pool half the
+    /// configured size beside the other, its connections set up for searches
+    /// (`db/session.rs`): however many searches wait, they never take a
+    /// connection from the other requests, and the ones past its size wait
+    /// in a queue of their own, up to the checkout timeout.
     Costly,
 }
 
@@ -60,6 +65,7 @@ impl std::fmt::Debug for Database {
             .field("idle_connections", &state.idle_connections)
             .field("max_size", &self.pool.max_size())
             .field("blocking_in_use", &self.threads.running())
+            .field("costly_connections", &self.costly_pool.state().connections)
             .field("costly_in_use", &self.costly.running())
             .finish()
     }
@@ -73,11 +79,13 @@ pub struct PoolSettings {
     /// A request that waits longer for a connection fails with
     /// [`DomainError::Unavailable`].
     pub checkout_timeout: Duration,
-    /// Whether diesel keeps named prepared statements on each connection.
-    /// Turn it off behind a pooler in transaction mode (PgBouncer before
-    /// 1.21): a server connection there serves many clients, and one client's
-    /// `__diesel_stmt_1` collides with another's. Off, every statement is
-    /// parsed and planned each time it runs.
+    /// Whether the connections are agora's own sessions, which keep named
+    /// prepared statements and session settings. Turn it off behind a pooler
+    /// in transaction mode: a server connection there serves many clients,
+    /// one client's `__diesel_stmt_1` collides with another's (PgBouncer
+    /// before 1.21), and a session setting lands on whichever connection
+    /// serves it. Off, every statement is parsed and planned each time it
+    /// runs, and a search sets its own in a transaction around it.
     pub prepared_statements: bool,
 }
 
@@ -141,27 +149,45 @@ impl Database {
             }
             Err(error) => return Err(error),
         };
-        let pool = Pool::builder()
-            .max_size(pool_size)
-            .min_idle(Some(1))
-            .connection_timeout(checkout_timeout)
-            // r2d2 would run `SELECT 1` before every checkout: a second round
-            // trip per query. A dead connection instead fails its one query
-            // (503, as ClosedConnection) and r2d2 discards it as broken.
-            .test_on_check_out(false)
-            .connection_customizer(Box::new(SessionSettings))
-            .error_handler(Box::new(LogPoolErrors::default()))
-            .build_unchecked(PgManager {
-                manager: ConnectionManager::new(url),
-                prepared_statements,
-            });
-        let threads = usize::try_from(pool_size).unwrap_or(usize::MAX);
+        // r2d2 starts 3 threads a pool to open connections; both share them.
+        let pool_threads = ScheduledThreadPool::builder()
+            .num_threads(3)
+            .thread_name_pattern("r2d2-worker-{}")
+            .build();
+        let pool_threads = Arc::new(pool_threads);
+        // Named statements are off only behind a pooler in transaction mode.
+        let scope = if prepared_statements {
+            Scope::Session
+        } else {
+            Scope::Transaction
+        };
+        let pool = |lane: Lane, size: u32| {
+            Pool::builder()
+                .thread_pool(pool_threads.clone())
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(checkout_timeout)
+                // r2d2 would run `SELECT 1` before every checkout: a second round
+                // trip per query. A dead connection instead fails its one query
+                // (503, as ClosedConnection) and r2d2 discards it as broken.
+                .test_on_check_out(false)
+                .connection_customizer(Box::new(SessionSettings { lane, scope }))
+                .error_handler(Box::new(LogPoolErrors::default()))
+                .build_unchecked(PgManager {
+                    manager: ConnectionManager::new(url.clone()),
+                    prepared_statements,
+                })
+        };
+        let costly_size = pool_size.div_ceil(2);
+        let threads = |size: u32| usize::try_from(size).unwrap_or(usize::MAX);
         Ok(Self {
-            pool,
-            gate: Arc::new(Gate::new(checkout_timeout, wording, down)),
-            threads: Workers::start("agora-db", threads).map_err(InfraError::Threads)?,
-            costly: Workers::start("agora-db-costly", threads.div_ceil(2))
+            pool: pool(Lane::Bounded, pool_size),
+            threads: Workers::start("agora-db", threads(pool_size)).map_err(InfraError::Threads)?,
+            costly_pool: pool(Lane::Costly, costly_size),
+            costly: Workers::start("agora-db-costly", threads(costly_size))
                 .map_err(InfraError::Threads)?,
+            costly_scope: scope,
+            gate: Arc::new(Gate::new(checkout_timeout, wording, down)),
         })
     }
 
@@ -171,16 +197,19 @@ impl Database {
     /// calls it before each scrape.
     pub(crate) fn record_pool_metrics_as(&self, pool: &str) {
         let label = [("pool", pool.to_owned())];
-        let state = self.pool.state();
+        let (state, costly) = (self.pool.state(), self.costly_pool.state());
         let gauges = [
-            ("agora_db_pool_connections", f64::from(state.connections)),
+            (
+                "agora_db_pool_connections",
+                f64::from(state.connections + costly.connections),
+            ),
             (
                 "agora_db_pool_idle_connections",
-                f64::from(state.idle_connections),
+                f64::from(state.idle_connections + costly.idle_connections),
             ),
             (
                 "agora_db_pool_max_connections",
-                f64::from(self.pool.max_size()),
+                f64::from(self.pool.max_size() + self.costly_pool.max_size()),
             ),
             (
                 "agora_db_pool_in_use",
@@ -226,9 +255,13 @@ impl Database {
     }
 
     fn workers(&self, lane: Lane) -> &Workers {
+        self.lane(lane).1
+    }
+
+    fn lane(&self, lane: Lane) -> (&PgPool, &Workers) {
         match lane {
-            Lane::Bounded => &self.threads,
-            Lane::Costly => &self.costly,
+            Lane::Bounded => (&self.pool, &self.threads),
+            Lane::Costly => (&self.costly_pool, &self.costly),
         }
     }
 
@@ -255,12 +288,20 @@ impl Database {
         F: FnMut(&mut PgConnection) -> Result<T, DomainError> + Send + 'static,
         T: Send + 'static,
     {
-        let threads = self.workers(lane);
+        let (pool, threads) = self.lane(lane);
         let deadline = self.gate.admit(threads)?;
-        let pool = self.pool.clone();
+        let pool = pool.clone();
         let gate = self.gate.clone();
+        let per_transaction = lane == Lane::Costly && self.costly_scope == Scope::Transaction;
+        let mut in_scope = move |conn: &mut PgConnection| {
+            if per_transaction {
+                in_costly_transaction(conn, &mut f)
+            } else {
+                f(conn)
+            }
+        };
         threads
-            .run_before(deadline, move || gate.run(&pool, deadline, &mut f))
+            .run_before(deadline, move || gate.run(&pool, deadline, &mut in_scope))
             .await
             .map_err(|error| self.gate.refused(error))?
     }

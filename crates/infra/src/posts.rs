@@ -10,7 +10,6 @@ mod rows;
 mod with_author;
 
 use async_trait::async_trait;
-use diesel::connection::SimpleConnection;
 use diesel::dsl::{exists, now};
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -182,22 +181,6 @@ macro_rules! page_query {
     }};
 }
 
-/// Loads the page `query` reads for `filter`: a search in the transaction
-/// its settings need.
-fn load_page<Q>(conn: &mut PgConnection, query: Q, filter: &PostFilter) -> QueryResult<Vec<ViewRow>>
-where
-    Q: RunQueryDsl<PgConnection> + LoadQuery<'static, PgConnection, ViewRow>,
-{
-    if filter.search.is_some() {
-        conn.build_transaction().read_only().run(|conn| {
-            conn.batch_execute(SEARCH_SETTINGS)?;
-            query.load::<ViewRow>(conn)
-        })
-    } else {
-        query.load::<ViewRow>(conn)
-    }
-}
-
 /// Whom a signed-in page is read for.
 #[derive(Debug, Clone, Copy)]
 enum Reader {
@@ -220,13 +203,13 @@ fn signed_in_page(
     };
     if reads_likes_by_range(filter) {
         let query = page_query!(authored_posts!(), filter, page, live);
-        load_page(conn, LikesInRange::new(query, viewer), filter)
+        LikesInRange::new(query, viewer).load::<ViewRow>(conn)
     } else if joins_after_limit(filter) {
         let query = page_query!(posts_alone!(), filter, page, live);
-        load_page(conn, WithAuthor::new(query, LikesOf(viewer)), filter)
+        WithAuthor::new(query, LikesOf(viewer)).load::<ViewRow>(conn)
     } else {
         let query = page_query!(post_views!(viewer), filter, page, live);
-        load_page(conn, query, filter)
+        query.load::<ViewRow>(conn)
     }
 }
 
@@ -276,9 +259,10 @@ fn reads_likes_by_range(filter: &PostFilter) -> bool {
     filter.author_id.is_none() && filter.search.is_none()
 }
 
-/// Where a page's statement runs: a search on [`Lane::Costly`], since some
-/// terms cost a pass over the table whatever the plan (docs/performance.md,
-/// findings 23 and 25), and the other reads must not wait behind them.
+/// Where a page's statement runs: a search on [`Lane::Costly`], whose
+/// connections plan each term and stop a search at 3 s (`db/session.rs`),
+/// and which the other reads never wait for: some terms cost a pass over
+/// the table whatever the plan (docs/performance.md, findings 23 and 25).
 fn lane_of(filter: &PostFilter) -> Lane {
     if filter.search.is_some() {
         Lane::Costly
@@ -303,10 +287,10 @@ fn anonymous_page(
 ) -> QueryResult<Vec<ViewRow>> {
     if joins_after_limit(filter) {
         let query = page_query!(posts_alone!(), filter, page, None);
-        load_page(conn, WithAuthor::new(query, Nobody), filter)
+        WithAuthor::new(query, Nobody).load::<ViewRow>(conn)
     } else {
         let query = page_query!(anonymous_views!(), filter, page, None);
-        load_page(conn, query, filter)
+        query.load::<ViewRow>(conn)
     }
 }
 
@@ -438,15 +422,6 @@ fn page_of(
         id: view.post.id.get(),
     }))
 }
-
-/// For the transaction of a search only. Connections run generic plans
-/// (`db/session.rs`), and the generic plan of `LIKE lower($1)`
-/// cannot know the term: it walks the newest-first index and filters every row
-/// instead of using the trigram indexes, 50 times slower on 50,000 posts.
-/// A custom plan for each term keeps the trigram indexes; the timeout
-/// bounds what any one search may cost.
-const SEARCH_SETTINGS: &str =
-    "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL statement_timeout = '3s'";
 
 diesel::define_sql_function! {
     /// PostgreSQL's own `lower`, the one that folded the stored copies: Rust's

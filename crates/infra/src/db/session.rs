@@ -3,33 +3,90 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use diesel::PgConnection;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{CustomizeConnection, Error, HandleError};
+use domain::DomainError;
 
 use super::gate::PgConn;
+use super::{Lane, db_error};
 
-/// No statement may hold a connection (and a request) longer than this.
-const STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
-
+/// What a pooled connection is set to when it is opened.
 #[derive(Debug)]
-pub(super) struct SessionSettings;
+pub(super) struct SessionSettings {
+    pub(super) lane: Lane,
+    pub(super) scope: Scope,
+}
 
-/// Every cached statement runs its generic plan from the first call. Each is
-/// a key lookup or a walk of an index in page order, whose plan is the same
-/// whatever the values bound; PostgreSQL prices a page after a cursor as if
-/// the cursor kept a third of the table, and once posts carried their text
-/// twice that price rose above a custom plan's, so every deep page was
-/// planned again (docs/performance.md, finding 26). A search is the
-/// exception and asks for custom plans in its own transaction.
-const PLAN_CACHE_MODE: &str = "force_generic_plan";
+/// Where [`Lane::Costly`]'s settings hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// For the session, set once when a connection opens: connections of
+    /// agora's own, so a search is one round trip (docs/performance.md,
+    /// finding 29).
+    Session,
+    /// For one transaction around each search: behind a pooler in
+    /// transaction mode a server connection serves many clients, one
+    /// transaction at a time, and a session setting would land on whichever
+    /// serves it, reaching other statements (docs/deploy.md).
+    Transaction,
+}
+
+/// [`Lane::Bounded`]: no statement may hold a connection (and a request)
+/// longer than 10 s, and every cached statement runs its generic plan from
+/// the first call. Each is a key lookup or a walk of an index in page order,
+/// whose plan is the same whatever the values bound; PostgreSQL prices a
+/// page after a cursor as if the cursor kept a third of the table, and once
+/// posts carried their text twice that price rose above a custom plan's, so
+/// every deep page was planned again (docs/performance.md, finding 26).
+const BOUNDED: &str = "SET statement_timeout = 10000; SET plan_cache_mode = force_generic_plan";
+
+/// [`Lane::Costly`], the searches': a custom plan for each term, since the
+/// generic plan of `LIKE lower($1)` cannot know the term and walks the
+/// newest-first index filtering every row instead of using the trigram
+/// indexes, 50 times slower on 50,000 posts; a 3 s timeout to bound what one
+/// search may cost; and nothing written.
+const COSTLY: &str = "SET statement_timeout = 3000; SET plan_cache_mode = force_custom_plan; \
+                      SET default_transaction_read_only = on";
+
+/// [`COSTLY`] for one transaction, begun read-only.
+const COSTLY_LOCAL: &str =
+    "SET LOCAL statement_timeout = 3000; SET LOCAL plan_cache_mode = force_custom_plan";
+
+impl SessionSettings {
+    fn sql(&self) -> &'static str {
+        match (self.lane, self.scope) {
+            (Lane::Costly, Scope::Session) => COSTLY,
+            _ => BOUNDED,
+        }
+    }
+}
 
 impl CustomizeConnection<PgConn, Error> for SessionSettings {
     fn on_acquire(&self, PgConn { conn, .. }: &mut PgConn) -> Result<(), Error> {
-        conn.batch_execute(&format!(
-            "SET statement_timeout = {}; SET plan_cache_mode = {PLAN_CACHE_MODE}",
-            STATEMENT_TIMEOUT.as_millis()
-        ))
-        .map_err(Error::QueryError)
+        conn.batch_execute(self.sql()).map_err(Error::QueryError)
+    }
+}
+
+/// Runs `f` in a read-only transaction with [`Lane::Costly`]'s settings: the
+/// [`Scope::Transaction`] way. An error of `f`'s rolls the transaction back
+/// and is returned as it was.
+pub(super) fn in_costly_transaction<T>(
+    conn: &mut PgConnection,
+    f: &mut impl FnMut(&mut PgConnection) -> Result<T, DomainError>,
+) -> Result<T, DomainError> {
+    let mut failed = None;
+    let outcome = conn.build_transaction().read_only().run(|conn| {
+        conn.batch_execute(COSTLY_LOCAL)?;
+        f(conn).map_err(|error| {
+            failed = Some(error);
+            diesel::result::Error::RollbackTransaction
+        })
+    });
+    match (outcome, failed) {
+        (Ok(value), _) => Ok(value),
+        (Err(_), Some(error)) => Err(error),
+        (Err(error), None) => Err(db_error(error)),
     }
 }
 

@@ -78,24 +78,52 @@ async fn a_statement_past_the_timeout_is_unavailable_and_other_errors_unexpected
     assert!(matches!(error, DomainError::Unexpected(_)), "{error:?}");
 }
 
+/// Each lane's statements run with its settings: a bounded one with 10 s
+/// and generic plans; a search with 3 s, a plan for its term, and no writes,
+/// whether its connections are agora's own (set once) or a pooler's
+/// (`prepared_statements` off: set in a transaction around it).
 #[tokio::test]
-async fn every_connection_has_a_statement_timeout_and_generic_plans() {
+async fn every_lane_sets_its_timeout_and_plans() {
+    use diesel::sql_types::Text;
     let test_db = TestDatabase::new();
-    let db = test_db.database();
-    let settings = db
-        .run_blocking(|conn| {
-            diesel::dsl::sql::<(diesel::sql_types::Text, diesel::sql_types::Text)>(
-                "SELECT current_setting('statement_timeout'), current_setting('plan_cache_mode')",
-            )
-            .get_result::<(String, String)>(conn)
-            .map_err(db_error)
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        settings,
-        ("10s".to_owned(), "force_generic_plan".to_owned())
-    );
+    let pooled = PoolSettings {
+        prepared_statements: false,
+        ..PoolSettings::new(2, Duration::from_secs(5))
+    };
+    for db in [
+        test_db.database(),
+        Database::connect(test_db.url(), pooled).unwrap(),
+    ] {
+        let settings_of = |lane| {
+            db.run_in(lane, |conn| {
+                diesel::dsl::sql::<(Text, Text, Text)>(
+                    "SELECT current_setting('statement_timeout'), \
+                     current_setting('plan_cache_mode'), current_setting('transaction_read_only')",
+                )
+                .get_result::<(String, String, String)>(conn)
+                .map_err(db_error)
+            })
+        };
+        let owned = |(a, b, c): (&str, &str, &str)| (a.to_owned(), b.to_owned(), c.to_owned());
+        assert_eq!(
+            settings_of(Lane::Bounded).await.unwrap(),
+            owned(("10s", "force_generic_plan", "off")),
+            "{db:?}"
+        );
+        assert_eq!(
+            settings_of(Lane::Costly).await.unwrap(),
+            owned(("3s", "force_custom_plan", "on")),
+            "{db:?}"
+        );
+        // What the closure fails with is what the caller gets, in either scope.
+        let error = db
+            .run_in(Lane::Costly, |_conn| -> Result<(), DomainError> {
+                Err(DomainError::NotFound(domain::Entity::Post))
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(error, DomainError::NotFound(_)), "{error:?}");
+    }
 }
 
 #[test]

@@ -299,12 +299,14 @@ async fn posts_sharing_a_timestamp_page_by_id_without_gaps_or_repeats() {
 async fn pages_run_generic_plans_and_a_search_one_for_its_term() {
     use std::time::Duration;
 
+    use crate::db::Lane;
     use crate::{Database, PgPostRepository, PoolSettings};
 
     let f = fixture();
     let ada = f.user("Ada").await;
     f.numbered_posts(ada, 3).await;
-    // One connection: the reads and the checks share its prepared statements.
+    // One connection a lane: the reads and the checks share its prepared
+    // statements.
     let settings = PoolSettings::new(1, Duration::from_secs(5));
     let db = Database::connect(f.db.url(), settings).unwrap();
     let posts = PgPostRepository::new(db.clone());
@@ -318,25 +320,29 @@ async fn pages_run_generic_plans_and_a_search_one_for_its_term() {
         posts.list(PostFilter::default(), None, page).await.unwrap();
         posts.list(search("post"), None, first).await.unwrap();
     }
-    let cursor_pages = plans_of(&db, "%\"created_at\" <= $%").await;
+    let cursor_pages = plans_of(&db, Lane::Bounded, "%\"created_at\" <= $%").await;
     assert_eq!(
         cursor_pages,
         [(6, 0)],
         "(generic, custom) plans of the cursor page"
     );
-    let searches = plans_of(&db, "%\"title_folded\" LIKE%").await;
+    let searches = plans_of(&db, Lane::Costly, "%\"title_folded\" LIKE%").await;
     assert_eq!(searches, [(0, 6)], "(generic, custom) plans of the search");
 }
 
-/// (generic, custom) plans so far of each statement prepared on `db`'s one
-/// connection whose text is LIKE `pattern`.
-async fn plans_of(db: &crate::Database, pattern: &'static str) -> Vec<(i64, i64)> {
+/// (generic, custom) plans so far of each statement prepared on the one
+/// connection of `db`'s `lane` whose text is LIKE `pattern`.
+async fn plans_of(
+    db: &crate::Database,
+    lane: crate::db::Lane,
+    pattern: &'static str,
+) -> Vec<(i64, i64)> {
     use diesel::RunQueryDsl;
     use diesel::sql_types::{BigInt, Text};
 
     use crate::db::db_error;
 
-    db.run_blocking(move |conn| {
+    db.run_in(lane, move |conn| {
         diesel::dsl::sql::<(BigInt, BigInt)>(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE ",
         )
@@ -590,4 +596,31 @@ async fn searches_run_on_the_costly_lane_and_pages_do_not() {
         .await
         .unwrap();
     assert_eq!(db.busiest_in(Lane::Bounded), 1, "a feed page");
+}
+
+/// Behind a pooler (`prepared_statements` off) a search sets its settings in
+/// a transaction of its own, and finds what it finds on agora's own
+/// connections.
+#[tokio::test]
+async fn a_search_behind_a_pooler_finds_the_same_posts() {
+    use std::time::Duration;
+
+    use crate::{Database, PgPostRepository, PoolSettings};
+
+    let f = fixture();
+    let ada = f.user("Ada").await;
+    f.numbered_posts(ada, 3).await;
+    f.post(ada, "other", "x", true).await;
+    let pooled = PoolSettings {
+        prepared_statements: false,
+        ..PoolSettings::new(2, Duration::from_secs(5))
+    };
+    let posts = PgPostRepository::new(Database::connect(f.db.url(), pooled).unwrap());
+    let first = PageRequest {
+        limit: PageLimit::new(10).unwrap(),
+        after: None,
+    };
+    let found = posts.list(search("POST"), None, first).await.unwrap();
+    let titles: Vec<_> = found.items.iter().map(|v| v.post.title.as_str()).collect();
+    assert_eq!(titles, ["post 3", "post 2", "post 1"]);
 }
