@@ -245,17 +245,14 @@ impl Database {
     /// since start: never more than the pool size, half of it for
     /// [`Lane::Costly`].
     pub(crate) fn busiest_in(&self, lane: Lane) -> usize {
-        self.workers(lane).busiest()
+        let (_, threads) = self.lane(lane);
+        threads.busiest()
     }
 
     /// The most requests that have held a [`Lane::Bounded`] thread at once
     /// since start: never more than the pool size.
     pub fn busiest_blocking(&self) -> usize {
         self.busiest_in(Lane::Bounded)
-    }
-
-    fn workers(&self, lane: Lane) -> &Workers {
-        self.lane(lane).1
     }
 
     fn lane(&self, lane: Lane) -> (&PgPool, &Workers) {
