@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Where a server's memory goes per connection (docs/performance.md, finding 14).
 
-  conn_memory.py PID PORT [CONNECTIONS]
+  conn_memory.py PID PORT [CONNECTIONS [PATH]]
 
 Opens CONNECTIONS (1,024) keep-alive connections to the server listening on
-PORT, then sends one `GET /posts` on each and reads every answer, printing
-the process's VmRSS and RssAnon before, with the connections idle, and after
-the one request each. Run it against a server on the development database
+PORT, then sends one `GET PATH` (`/posts`) on each and reads every answer,
+printing the process's VmRSS and RssAnon before, with the connections idle,
+after the one request each, and once more after a second's rest. Run it against a server on the development database
 (see bench/ab), with `ulimit -n` above CONNECTIONS.
 """
 import re
@@ -14,7 +14,6 @@ import socket
 import sys
 import time
 
-REQUEST = b"GET /posts HTTP/1.1\r\nHost: bench\r\n\r\n"
 
 
 def memory(pid):
@@ -44,17 +43,21 @@ def read_answer(conn):
 def main():
     pid, port = int(sys.argv[1]), int(sys.argv[2])
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 1024
+    path = sys.argv[4] if len(sys.argv) > 4 else "/posts"
+    request = f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
     print(f"before: {memory(pid)}")
     conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
     time.sleep(1)
     print(f"{count} idle connections: {memory(pid)}")
     for conn in conns:
-        conn.sendall(REQUEST)
+        conn.sendall(request)
     sizes = []
     for conn in conns:
         conn.settimeout(30)
         sizes.append(read_answer(conn))
-    print(f"after one GET /posts each ({max(sizes)} bytes of body at most): {memory(pid)}")
+    print(f"after one GET {path} each ({max(sizes)} bytes of body at most): {memory(pid)}")
+    time.sleep(1)
+    print(f"a second later, the connections still open: {memory(pid)}")
 
 
 if __name__ == "__main__":
