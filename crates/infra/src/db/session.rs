@@ -3,9 +3,9 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use diesel::PgConnection;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{CustomizeConnection, Error, HandleError};
+use diesel::{PgConnection, RunQueryDsl};
 use domain::DomainError;
 
 use super::gate::PgConn;
@@ -45,26 +45,28 @@ const BOUNDED: &str = "SET statement_timeout = 10000; SET plan_cache_mode = forc
 /// generic plan of `LIKE lower($1)` cannot know the term and walks the
 /// newest-first index filtering every row instead of using the trigram
 /// indexes, 50 times slower on 50,000 posts; a 3 s timeout to bound what one
-/// search may cost; and nothing written.
-const COSTLY: &str = "SET statement_timeout = 3000; SET plan_cache_mode = force_custom_plan; \
-                      SET default_transaction_read_only = on";
+/// search may cost; and nothing written. `$1` says whether they hold for the
+/// transaction only (`SET LOCAL`), so that both [`Scope`]s send this one
+/// statement.
+const COSTLY: &str = "SELECT set_config('statement_timeout', '3000', $1), \
+                      set_config('plan_cache_mode', 'force_custom_plan', $1), \
+                      set_config('default_transaction_read_only', 'on', $1)";
 
-/// [`COSTLY`] for one transaction, begun read-only.
-const COSTLY_LOCAL: &str =
-    "SET LOCAL statement_timeout = 3000; SET LOCAL plan_cache_mode = force_custom_plan";
-
-impl SessionSettings {
-    fn sql(&self) -> &'static str {
-        match (self.lane, self.scope) {
-            (Lane::Costly, Scope::Session) => COSTLY,
-            _ => BOUNDED,
-        }
-    }
+/// Sets [`COSTLY`] on `conn`, for its session or (`local`) the transaction it is in.
+fn set_costly(conn: &mut PgConnection, local: bool) -> diesel::QueryResult<()> {
+    diesel::sql_query(COSTLY)
+        .bind::<diesel::sql_types::Bool, _>(local)
+        .execute(conn)
+        .map(drop)
 }
 
 impl CustomizeConnection<PgConn, Error> for SessionSettings {
     fn on_acquire(&self, PgConn { conn, .. }: &mut PgConn) -> Result<(), Error> {
-        conn.batch_execute(self.sql()).map_err(Error::QueryError)
+        match (self.lane, self.scope) {
+            (Lane::Costly, Scope::Session) => set_costly(conn, false),
+            _ => conn.batch_execute(BOUNDED),
+        }
+        .map_err(Error::QueryError)
     }
 }
 
@@ -77,7 +79,7 @@ pub(super) fn in_costly_transaction<T>(
 ) -> Result<T, DomainError> {
     let mut failed = None;
     let outcome = conn.build_transaction().read_only().run(|conn| {
-        conn.batch_execute(COSTLY_LOCAL)?;
+        set_costly(conn, true)?;
         f(conn).map_err(|error| {
             failed = Some(error);
             diesel::result::Error::RollbackTransaction
