@@ -6,14 +6,14 @@
 Opens CONNECTIONS (1,024) keep-alive connections to the server listening on
 PORT, then sends one `GET PATH` (`/posts`) on each and reads every answer,
 printing the process's VmRSS and RssAnon before, with the connections idle,
-after the one request each, and once more after a second's rest. Run it against a server on the development database
-(see bench/ab), with `ulimit -n` above CONNECTIONS.
+after the one request each, and once more after a second's rest. Run it
+against a server on the development database (see bench/ab), with
+`ulimit -n` above CONNECTIONS.
 """
 import re
 import socket
 import sys
 import time
-
 
 
 def memory(pid):
