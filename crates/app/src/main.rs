@@ -9,6 +9,13 @@ use agora::{
 use anyhow::Context;
 use clap::Parser;
 
+/// glibc's malloc took a fifth of a page's CPU: rows are allocated on the
+/// database threads and freed on the async workers, which its arenas pay for
+/// in locks and consolidation. jemalloc's thread caches do not
+/// (docs/performance.md, finding 32).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
