@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """report.py CONTEXT RESULTS.jsonl VERIFY.jsonl STATEMENTS NPROC: the markdown
 report of bench/run. With several runs, each figure is the median over runs,
-and each ratio the median of the ratios each run measured."""
+and each ratio the median of the ratios each run measured. Rows with a
+`round` are the side-by-side turns: a ratio of reads is then the median over
+every round of each run of a turn's req/s over its round's `list`."""
 import json
 import re
 import statistics
@@ -10,7 +12,9 @@ from collections import defaultdict
 
 context_path, results_path, verify_path, statements_path, nproc = sys.argv[1:6]
 cores = int(nproc)
-rows = [json.loads(line) for line in open(results_path) if line.strip()]
+every_row = [json.loads(line) for line in open(results_path) if line.strip()]
+rows = [row for row in every_row if "round" not in row]
+turns = [row for row in every_row if "round" in row and row["wrk"]]
 verifies = [json.loads(line) for line in open(verify_path) if line.strip()]
 
 
@@ -104,10 +108,39 @@ for scenario in ("list", "list-auth", "deep", "search", "one", "one-auth"):
     for conns in (256, 1024):
         lines.append((f"{scenario} at {conns} / at 64",
                       paired((scenario, conns), (scenario, 64), lambda a, b: rps(a) / rps(b)), "≥ 0.90"))
+rounds = defaultdict(dict)
+for turn in turns:
+    rounds[(turn["run"], turn["round"])][turn["scenario"]] = turn["wrk"]["rps"]
+
+
+def side_by_side(scenario):
+    """Each round's ratio to its `list`, in the order measured."""
+    return [r[scenario] / r["list"] for r in rounds.values() if scenario in r and r.get("list")]
+
+
+side_lines = []
+for scenario, target in (("list-auth", "≥ 0.85"), ("deep", "≥ 0.90"), ("search", "≥ 0.5")):
+    ratios = side_by_side(scenario)
+    if ratios:
+        each = ", ".join(fmt(value, 2) for value in ratios)
+        rounds_said = f"{len(ratios)} round{'' if len(ratios) == 1 else 's'}"
+        side_lines.append((f"{scenario} / list, side by side at 64 ({rounds_said}: {each})",
+                           median(ratios), target))
+lines = side_lines + lines
 print("| ratio | value | target |\n|---|---|---|")
 for name, value, target in lines:
     if value is not None:
         print(f"| {name} | {fmt(value, 2)} | {target} |")
+if turns:
+    print(f"\nSide by side: `list`, `list-auth`, `deep` and `search` in turns of "
+          f"{turns[0]['seconds']} s at 64 connections, one round after another "
+          "(bench/run); the scenarios' own rows above were measured minutes apart.")
+    print("\n| scenario | turns | req/s, median | req/s, each |\n|---|---|---|---|")
+    for scenario in ("list", "list-auth", "deep", "search"):
+        values = [t["wrk"]["rps"] for t in turns if t["scenario"] == scenario]
+        if values:
+            print(f"| {scenario} | {len(values)} | {fmt(median(values))} | "
+                  f"{', '.join(fmt(v) for v in values)} |")
 
 print("\n## Login and bcrypt\n")
 print(f"- one verify at cost 12, median of the runs: Agora {fmt(agora_ms, 1)} ms, "
