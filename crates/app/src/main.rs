@@ -10,9 +10,10 @@ use anyhow::Context;
 use clap::Parser;
 
 /// glibc's malloc took a fifth of a page's CPU: rows are allocated on the
-/// database threads and freed on the async workers, which its arenas pay for
-/// in locks and consolidation. jemalloc's thread caches do not
-/// (docs/performance.md, finding 32).
+/// database threads and freed on the async workers, which glibc pays for
+/// in arena locks and consolidations once its small per-thread cache is
+/// full. jemalloc frees into the freeing thread's cache and hands chunks
+/// back to their arena in batches (docs/performance.md, finding 32).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
