@@ -2,8 +2,9 @@
 """report.py CONTEXT RESULTS.jsonl VERIFY.jsonl STATEMENTS NPROC: the markdown
 report of bench/run. With several runs, each figure is the median over runs,
 and each ratio the median of the ratios each run measured. Rows with a
-`round` are the side-by-side turns: a ratio of reads is then the median over
-every round of each run of a turn's req/s over its round's `list`."""
+`round` are the side-by-side turns: a ratio of reads is then, per run, the
+median over its rounds of a turn's req/s over its round's `list`, and over
+runs the median of those."""
 import json
 import re
 import statistics
@@ -14,10 +15,16 @@ context_path, results_path, verify_path, statements_path, nproc = sys.argv[1:6]
 cores = int(nproc)
 every_row = [json.loads(line) for line in open(results_path) if line.strip()]
 rows = [row for row in every_row if "round" not in row]
-FAILURES = ("non2xx", "connect", "read", "write", "timeout")
-turns = [row for row in every_row if "round" in row and row["wrk"]]
-failed_turns = [t for t in turns if sum(t["wrk"][k] for k in FAILURES) > 0]
-turns = [t for t in turns if t not in failed_turns]
+SOCKET_ERRORS = ("connect", "read", "write", "timeout")
+
+
+def failed(turn):
+    return turn["wrk"]["non2xx"] + sum(turn["wrk"][k] for k in SOCKET_ERRORS) > 0
+
+
+measured_turns = [row for row in every_row if "round" in row and row["wrk"]]
+failed_turns = [t for t in measured_turns if failed(t)]
+turns = [t for t in measured_turns if not failed(t)]
 verifies = [json.loads(line) for line in open(verify_path) if line.strip()]
 
 
@@ -71,7 +78,7 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for key in order:
     group = groups[key]
     scenario, conns = key
-    errors = median([sum(r["wrk"][k] for k in ("connect", "read", "write", "timeout")) for r in group])
+    errors = median([sum(r["wrk"][k] for k in SOCKET_ERRORS) for r in group])
     ceiling = login_ceiling if scenario == "login" else median([r["pgbench_tps"] for r in group])
     ratio_value = median([ratio(r) for r in group])
     print(f"| {scenario} | {conns} | {fmt(median([r['wrk']['rps'] for r in group]))} "
@@ -100,17 +107,6 @@ def rps(row):
     return row["wrk"]["rps"]
 
 
-lines = [
-    ("list-auth / list at 64", paired(("list-auth", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.85"),
-    ("deep / list at 64", paired(("deep", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.90"),
-    ("search / list at 64", paired(("search", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.5"),
-    ("one-auth / one at 64", paired(("one-auth", 64), ("one", 64), lambda a, b: rps(a) / rps(b)),
-     "none set (list-auth's is 0.85)"),
-]
-for scenario in ("list", "list-auth", "deep", "search", "one", "one-auth"):
-    for conns in (256, 1024):
-        lines.append((f"{scenario} at {conns} / at 64",
-                      paired((scenario, conns), (scenario, 64), lambda a, b: rps(a) / rps(b)), "≥ 0.90"))
 rounds = defaultdict(dict)
 for turn in turns:
     rounds[(turn["run"], turn["round"])][turn["scenario"]] = turn["wrk"]["rps"]
@@ -125,27 +121,35 @@ def side_by_side(scenario):
     return by_run
 
 
-side_lines = []
+lines = []
 for scenario, target in (("list-auth", "≥ 0.85"), ("deep", "≥ 0.90"), ("search", "≥ 0.5")):
     by_run = side_by_side(scenario)
     if by_run:
         each = "; ".join(", ".join(fmt(value, 2) for value in ratios) for ratios in by_run.values())
-        side_lines.append((f"{scenario} / list, side by side at 64 (each round, runs apart by `;`: {each})",
-                           median([median(ratios) for ratios in by_run.values()]), target))
-if side_lines:
-    # The same ratios from the scenarios' own rows, minutes apart: kept for
-    # comparison with earlier reports, the side-by-side ones are the measure.
-    lines = side_lines + [(f"{name}, minutes apart", value, target) if name in (
-        "list-auth / list at 64", "deep / list at 64", "search / list at 64") else (name, value, target)
-        for name, value, target in lines]
+        lines.append((f"{scenario} / list, side by side at 64 (each round, runs apart by `;`: {each})",
+                      median([median(ratios) for ratios in by_run.values()]), target))
+# The same ratios from the scenarios' own rows: with turns beside them they
+# are kept for comparison with earlier reports, the turns are the measure.
+apart = ", minutes apart" if lines else ""
+lines += [
+    (f"list-auth / list at 64{apart}", paired(("list-auth", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.85"),
+    (f"deep / list at 64{apart}", paired(("deep", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.90"),
+    (f"search / list at 64{apart}", paired(("search", 64), ("list", 64), lambda a, b: rps(a) / rps(b)), "≥ 0.5"),
+    ("one-auth / one at 64", paired(("one-auth", 64), ("one", 64), lambda a, b: rps(a) / rps(b)),
+     "none set (list-auth's is 0.85)"),
+]
+for scenario in ("list", "list-auth", "deep", "search", "one", "one-auth"):
+    for conns in (256, 1024):
+        lines.append((f"{scenario} at {conns} / at 64",
+                      paired((scenario, conns), (scenario, 64), lambda a, b: rps(a) / rps(b)), "≥ 0.90"))
 print("| ratio | value | target |\n|---|---|---|")
 for name, value, target in lines:
     if value is not None:
         print(f"| {name} | {fmt(value, 2)} | {target} |")
-if turns or failed_turns:
+if measured_turns:
     measured = [s for s in ("list", "list-auth", "deep", "search") if any(t["scenario"] == s for t in turns)]
     print(f"\nSide by side: {', '.join(f'`{s}`' for s in measured)} in turns of "
-          f"{(turns or failed_turns)[0]['seconds']} s at 64 connections, one round after another, "
+          f"{measured_turns[0]['seconds']} s at 64 connections, one round after another, "
           "every other round in reverse order (bench/run); the scenarios' own rows above were "
           "measured minutes apart.")
     if failed_turns:
