@@ -2,7 +2,7 @@ use domain::{LikeState, Liker};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{posts::AuthorBody, time::rfc3339};
+use super::{posts::AuthorBody, time::Rfc3339};
 
 /// Whether the caller now likes the post, and its like count.
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,15 +30,15 @@ impl From<LikeState> for LikeStateBody {
 #[schema(as = Liker)]
 pub(crate) struct LikerBody {
     user: AuthorBody,
-    #[schema(format = DateTime)]
-    liked_at: String,
+    #[schema(value_type = String, format = DateTime)]
+    liked_at: Rfc3339,
 }
 
 impl From<Liker> for LikerBody {
     fn from(liker: Liker) -> Self {
         Self {
             user: liker.user.into(),
-            liked_at: rfc3339(liker.liked_at),
+            liked_at: Rfc3339(liker.liked_at),
         }
     }
 }

@@ -186,6 +186,10 @@ impl<T> PageBody<T> {
             next_cursor: page.next_cursor.as_ref().map(cursor_token::encode),
         }
     }
+
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@ use domain::{Author, PostInput, PostPatch, PostView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::time::rfc3339;
+use super::time::Rfc3339;
 use crate::openapi::fields;
 
 /// A new post.
@@ -88,10 +88,10 @@ pub(crate) struct PostBody {
     content: String,
     /// False for a draft, which only its author sees.
     published: bool,
-    #[schema(format = DateTime)]
-    created_at: String,
-    #[schema(format = DateTime)]
-    updated_at: String,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Rfc3339,
+    #[schema(value_type = String, format = DateTime)]
+    updated_at: Rfc3339,
     author: AuthorBody,
     #[schema(minimum = 0)]
     like_count: i64,
@@ -107,8 +107,8 @@ impl From<PostView> for PostBody {
             title: post.title.into(),
             content: post.content.into(),
             published: post.published,
-            created_at: rfc3339(post.created_at),
-            updated_at: rfc3339(post.updated_at),
+            created_at: Rfc3339(post.created_at),
+            updated_at: Rfc3339(post.updated_at),
             author: view.author.into(),
             like_count: post.like_count,
             liked_by_me: view.liked_by_me,

@@ -2,7 +2,7 @@ use domain::{Session, SessionId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::time::rfc3339;
+use super::time::Rfc3339;
 use crate::openapi::fields;
 
 /// One of the caller's sessions: a sign-in and the tokens refreshed from it.
@@ -12,11 +12,11 @@ pub(crate) struct SessionBody {
     #[schema(example = 1)]
     id: i64,
     /// When this session signed in.
-    #[schema(format = DateTime)]
-    created_at: String,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Rfc3339,
     /// The last sign-in or refresh.
-    #[schema(format = DateTime)]
-    last_used_at: String,
+    #[schema(value_type = String, format = DateTime)]
+    last_used_at: Rfc3339,
     /// The client's address at sign-in, if known.
     #[schema(example = "203.0.113.7")]
     client_address: Option<String>,
@@ -31,8 +31,8 @@ impl SessionBody {
     pub(crate) fn new(session: Session, current: SessionId) -> Self {
         Self {
             id: session.id.get(),
-            created_at: rfc3339(session.created_at),
-            last_used_at: rfc3339(session.last_used_at),
+            created_at: Rfc3339(session.created_at),
+            last_used_at: Rfc3339(session.last_used_at),
             client_address: session.client_address,
             user_agent: session.user_agent,
             current: session.id == current,

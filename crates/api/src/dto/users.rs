@@ -2,7 +2,7 @@ use domain::{AccountUpdate, Registration, User, UserProfile};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::time::rfc3339;
+use super::time::Rfc3339;
 use crate::openapi::fields;
 
 /// A new account.
@@ -61,8 +61,8 @@ pub(crate) struct AccountBody {
     name: String,
     #[schema(format = Email, example = "ada@example.com")]
     email: String,
-    #[schema(format = DateTime)]
-    created_at: String,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Rfc3339,
 }
 
 impl From<User> for AccountBody {
@@ -71,7 +71,7 @@ impl From<User> for AccountBody {
             id: user.id.get(),
             name: user.name.into(),
             email: user.email.as_str().to_owned(),
-            created_at: rfc3339(user.created_at),
+            created_at: Rfc3339(user.created_at),
         }
     }
 }
@@ -84,8 +84,8 @@ pub(crate) struct ProfileBody {
     id: i64,
     #[schema(example = "Ada Lovelace")]
     name: String,
-    #[schema(format = DateTime)]
-    created_at: String,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Rfc3339,
     /// Published posts only.
     #[schema(minimum = 0)]
     post_count: i64,
@@ -96,7 +96,7 @@ impl From<UserProfile> for ProfileBody {
         Self {
             id: profile.id.get(),
             name: profile.name.into(),
-            created_at: rfc3339(profile.created_at),
+            created_at: Rfc3339(profile.created_at),
             post_count: profile.post_count,
         }
     }

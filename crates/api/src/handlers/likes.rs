@@ -86,10 +86,10 @@ pub(crate) async fn likers(
     viewer: MaybeClaimed,
     id: Path<i64>,
     query: Query<PageQuery>,
-) -> Result<Json<PageBody<LikerBody>>, ApiError> {
+) -> Result<PageBody<LikerBody>, ApiError> {
     let page = query.into_inner().parse()?;
     let found = likes
         .likers(PostId::new(id.into_inner()), viewer.0.as_ref(), page)
         .await?;
-    Ok(Json(PageBody::from_page(found)))
+    Ok(PageBody::from_page(found))
 }

@@ -75,10 +75,10 @@ pub(crate) async fn list(
     posts: Data<PostService>,
     viewer: MaybeClaimed,
     query: Query<PostListQuery>,
-) -> Result<Json<PageBody<PostBody>>, ApiError> {
+) -> Result<PageBody<PostBody>, ApiError> {
     let query = query.into_inner().parse()?;
     let found = posts.list(query, viewer.0.as_ref()).await?;
-    Ok(Json(PageBody::from_page(found)))
+    Ok(PageBody::from_page(found))
 }
 
 /// Read a post

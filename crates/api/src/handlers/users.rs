@@ -197,10 +197,10 @@ pub(crate) async fn posts(
     viewer: MaybeClaimed,
     id: Path<i64>,
     query: Query<PageQuery>,
-) -> Result<Json<PageBody<PostBody>>, ApiError> {
+) -> Result<PageBody<PostBody>, ApiError> {
     let page = query.into_inner().parse()?;
     let found = posts
         .list_by_author(UserId::new(id.into_inner()), viewer.0.as_ref(), page)
         .await?;
-    Ok(Json(PageBody::from_page(found)))
+    Ok(PageBody::from_page(found))
 }
