@@ -27,7 +27,9 @@ fn created(location: String, body: impl Serialize) -> HttpResponse {
 }
 
 /// What a page's body is expected to take an item: a post of the benchmark's
-/// seed is about 420 bytes; longer ones grow the buffer as before.
+/// seed is about 420 bytes, and longer ones grow the buffer as before. A
+/// page of likers (about 120 bytes each) reserves more than it uses, for
+/// as long as its answer is being written.
 const EXPECTED_ITEM_BYTES: usize = 512;
 
 /// A page is written into a buffer sized for its items: actix-web's `Json`

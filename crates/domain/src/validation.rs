@@ -94,7 +94,7 @@ pub(crate) fn display_line(raw: String, max_chars: usize) -> Result<String, Inva
     // Every title and author name read back passes here. ASCII text, the
     // common case, is its own NFC form and holds no hidden character (the
     // tests below check both): one vectorised pass over its bytes stands for
-    // the walks a character at a time, which were 5% of a page's
+    // the walks a character at a time, which were 4% of a page's
     // instructions (docs/performance.md, finding 34).
     let ascii = raw.is_ascii();
     let chars = if ascii {
@@ -200,6 +200,9 @@ mod tests {
         assert!(display_line("x".repeat(20), 20).is_ok());
         assert!(display_line("\u{e9}".repeat(20), 20).is_ok());
         assert!(display_line("\u{e9}".repeat(21), 20).is_err());
+        // ASCII once trimmed, not as sent: 20 characters in 40 bytes.
+        let wide_spaces = "\u{3000}".repeat(10) + &"x".repeat(10);
+        assert_eq!(display_line(wide_spaces, 20).unwrap(), "x".repeat(10));
     }
 
     /// NUL is named before other control characters, wherever each stands;
