@@ -145,7 +145,7 @@ impl Config {
         }
         let mut bytes = [0u8; 32];
         self.check("JWT_SECRET", getrandom::fill(&mut bytes))?;
-        Some(bytes.map(|b| format!("{b:02x}")).concat().into())
+        Some(base16ct::lower::encode_string(&bytes).into())
     }
 }
 
