@@ -32,19 +32,20 @@ fn four_digit_year(at: DateTime<Utc>) -> Option<[u8; 27]> {
     let mut text = *b"0000-00-00T00:00:00.000000Z";
     let (year_digits, rest) = text.split_at_mut(4);
     write_digits(year_digits, year);
+    // Each field's width after its one-character separator.
     let fields = [
-        (1, 2, at.month()),
-        (1, 2, at.day()),
-        (1, 2, at.hour()),
-        (1, 2, at.minute()),
-        (1, 2, at.second()),
+        (2, at.month()),
+        (2, at.day()),
+        (2, at.hour()),
+        (2, at.minute()),
+        (2, at.second()),
         // Below 1,000,000: a `DateTime` made from a `SystemTime` never holds
         // a leap second.
-        (1, 6, at.timestamp_subsec_micros()),
+        (6, at.timestamp_subsec_micros()),
     ];
     let mut rest = rest;
-    for (separator, width, value) in fields {
-        let (digits, after) = rest[separator..].split_at_mut(width);
+    for (width, value) in fields {
+        let (digits, after) = rest[1..].split_at_mut(width);
         write_digits(digits, value);
         rest = after;
     }
