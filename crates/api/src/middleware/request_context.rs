@@ -109,9 +109,16 @@ fn request_id(headers: &HeaderMap) -> HeaderValue {
         })
         .cloned()
         .unwrap_or_else(|| {
-            HeaderValue::from_str(&Uuid::new_v4().to_string())
+            HeaderValue::from_str(&fresh_id().to_string())
                 .unwrap_or_else(|_| HeaderValue::from_static("unidentified"))
         })
+}
+
+/// A UUID v4 from this thread's generator. A request id must be unique, not
+/// unpredictable, and `Uuid::new_v4` asks the kernel for its 16 bytes: one
+/// `getrandom` system call on every request (docs/performance.md, finding 35).
+fn fresh_id() -> Uuid {
+    uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid()
 }
 
 fn as_text(id: &HeaderValue) -> &str {
@@ -151,5 +158,15 @@ mod tests {
             assert!(Uuid::parse_str(id.to_str().unwrap()).is_ok());
         }
         assert!(Uuid::parse_str(request_id(&HeaderMap::new()).to_str().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn fresh_ids_are_version_4_and_differ() {
+        let ids: std::collections::HashSet<Uuid> = (0..10_000).map(|_| fresh_id()).collect();
+        assert_eq!(ids.len(), 10_000);
+        for id in ids {
+            assert_eq!(id.get_version(), Some(uuid::Version::Random));
+            assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
+        }
     }
 }
