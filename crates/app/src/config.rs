@@ -55,6 +55,7 @@ pub struct Settings {
     pub cors_allowed_origins: String,
     pub body_timeout_seconds: NonZeroU64,
     pub shutdown_drain_seconds: u64,
+    pub http_workers: Option<NonZeroU16>,
     pub trusted_proxies: String,
     pub rust_log: String,
 }

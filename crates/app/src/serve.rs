@@ -26,6 +26,10 @@ const MAX_SHUTDOWN_DRAIN_SECONDS: u64 = 300;
 /// and tens of thousands of threads abort the process as it starts.
 const MAX_DATABASE_POOL_SIZE: u32 = 1_000;
 
+/// An event loop serves thousands of connections; past this many, one a
+/// thread, the setting is a typo.
+const MAX_HTTP_WORKERS: u16 = 256;
+
 /// A request waiting longer than this for a connection is a typo. Far
 /// larger, libpq refused the value as its connect timeout, in a message
 /// that named no setting.
@@ -80,6 +84,14 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         format!("expected whole seconds from 0 to {MAX_SHUTDOWN_DRAIN_SECONDS}, like 2")
     })
     .map(Duration::from_secs);
+    let http_workers = s
+        .http_workers
+        .map(|workers| {
+            at_most(workers.get(), MAX_HTTP_WORKERS, || {
+                format!("expected 1 to {MAX_HTTP_WORKERS} event loops, like 1; unset, one per core")
+            })
+        })
+        .transpose();
     let listen = (s.host.clone(), s.port);
     let replica_max_lag = Duration::try_from_secs_f64(s.replica_max_lag)
         .ok()
@@ -105,6 +117,7 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         .collect();
     let replica_max_lag = config.check("REPLICA_MAX_LAG", replica_max_lag);
     let shutdown_drain = config.check("SHUTDOWN_DRAIN_SECONDS", shutdown_drain);
+    let http_workers = config.check("HTTP_WORKERS", http_workers);
     let pool_size = config.check("DATABASE_POOL_SIZE", pool_size);
     let database_timeout = config.check("DATABASE_TIMEOUT_SECONDS", database_timeout);
     let metrics_addr = match config.settings.metrics_addr.as_deref().map(str::parse) {
@@ -131,6 +144,7 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         Some(shutdown_drain),
         Some(pool_size),
         Some(database_timeout),
+        Some(http_workers),
     ) = (
         hasher,
         tokens,
@@ -138,10 +152,12 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
         shutdown_drain,
         pool_size,
         database_timeout,
+        http_workers,
     )
     else {
         unreachable!("a part that failed recorded a problem")
     };
+    let http_defaults = api::HttpSettings::default();
     Ok(Parts {
         database,
         pool_size,
@@ -156,7 +172,8 @@ pub(crate) fn parts(config: &mut Config) -> Result<Parts, ConfigError> {
             body_timeout,
             shutdown_drain,
             trusted_proxies,
-            ..api::HttpSettings::default()
+            workers: http_workers.map_or(http_defaults.workers, usize::from),
+            ..http_defaults
         },
     })
 }

@@ -551,6 +551,20 @@ fn the_shutdown_drain_is_whole_seconds_up_to_five_minutes() {
 }
 
 #[test]
+fn http_workers_are_one_a_core_unless_set_from_1_to_256() {
+    jailed(|jail| {
+        let workers = || crate::serve::parts(&mut load()).unwrap().http.workers;
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(workers(), cores, "the default");
+        jail.set_env("HTTP_WORKERS", "1");
+        assert_eq!(workers(), 1);
+        jail.set_env("HTTP_WORKERS", "256");
+        assert_eq!(workers(), 256);
+        each_refused_alone(jail, "HTTP_WORKERS", &["257", "0", "-1", "two"]);
+    });
+}
+
+#[test]
 fn the_pool_is_one_to_a_thousand_connections() {
     jailed(|jail| {
         let pool_size = || crate::serve::parts(&mut load()).unwrap().pool_size;
